@@ -1,0 +1,141 @@
+"""The ``sscmm`` command line.
+
+Exit codes: 0 success, 1 the thing checked is wrong (model problems, stale files),
+2 usage errors (argparse) and files that cannot be read.
+"""
+
+import argparse
+import json
+import sys
+import time
+
+from . import __version__
+
+
+def _err(*parts):
+    print(*parts, file=sys.stderr, flush=True)
+
+
+def cmd_model_stats(args):
+    from .model import ModelError, load_model, stats
+
+    try:
+        result = stats(load_model(args.paths or None), args.model)
+    except ModelError as err:
+        _err(f"sscmm: {err}")
+        return 2
+    if args.format == "json":
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    m = result["model"]
+    kpis = result["kpis"]
+    print(f"{m['label']} [{m['name']}] version {m['version']}")
+    print(f"  levels           {result['levels']}  (orders {', '.join(map(str, result['level_orders']))})")
+    print(f"  aspects          {result['aspects']}")
+    print(f"  achievements     {result['achievements']}")
+    print(f"  procedure steps  {result['procedure_steps']}")
+    types = ", ".join(f"{n} {t}" for t, n in kpis.items() if t not in ("total", "by_dimension"))
+    print(f"  KPIs             {kpis['total']}  ({types})")
+    for dim, n in kpis["by_dimension"].items():
+        print(f"    {dim:<22} {n}")
+    print(f"  dimensions {result['dimensions']}, sub-dimensions {result['sub_dimensions']}, "
+          f"categories {result['categories']}, data points {result['data_points']}, "
+          f"KPI level mappings {result['kpi_level_mappings']}")
+    return 0
+
+
+def cmd_model_check(args):
+    from .checks import shape_problems, sparql_problems
+    from .model import ModelError, load_model
+
+    started = time.perf_counter()
+    try:
+        graph = load_model(args.paths or None)
+    except ModelError as err:
+        print(f"FAIL {err}")
+        return 1
+    _err(f"checking {len(graph)} triples: meta-shapes ...")
+    problems = shape_problems(graph)
+    _err("SPARQL checks ...")
+    problems += sparql_problems(graph)
+    if not args.no_owl:
+        from .consistency import consistency_problems
+
+        _err("OWL consistency (HermiT) ...")
+        problems += consistency_problems(graph)
+    elapsed = time.perf_counter() - started
+    for problem in problems:
+        print(f"FAIL {problem}")
+    if problems:
+        terms = len({p.term for p in problems})
+        print(f"{len(problems)} problem(s) in {terms} term(s) ({elapsed:.1f} s)")
+        return 1
+    owl = "" if args.no_owl else ", OWL consistent"
+    print(f"OK: {len(graph)} triples conform to the meta-shapes and SPARQL checks{owl} ({elapsed:.1f} s)")
+    return 0
+
+
+def cmd_model_generate(args):
+    from .catalogue import SourceError, stale_outputs, write
+
+    try:
+        if args.check:
+            stale = stale_outputs()
+            for name in stale:
+                print(f"STALE ontology/{name}: differs from a fresh generation; run `sscmm model generate`")
+            return 1 if stale else 0
+        for path in write():
+            print(f"wrote {path}")
+    except (SourceError, OSError) as err:
+        _err(f"sscmm: {err}")
+        return 2
+    return 0
+
+
+def cmd_model_docs(args):
+    from .docs import build_docs
+
+    for path in build_docs(args.output, progress=_err):
+        print(f"wrote {path}")
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="sscmm", description="ITU-T Y.4904 Smart Sustainable Cities Maturity Model as a knowledge graph.")
+    parser.add_argument("--version", action="version", version=f"sscmm {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    model = commands.add_parser("model", help="inspect, check, generate and document the model")
+    model_commands = model.add_subparsers(dest="model_command", required=True, metavar="SUBCOMMAND")
+
+    stats = model_commands.add_parser("stats", help="count levels, aspects, achievements, KPIs, data points")
+    stats.add_argument("paths", nargs="*", metavar="PATH", help="model Turtle files or folders (default: ontology/)")
+    stats.add_argument("--model", help="the model's short name (default: y4904)")
+    stats.add_argument("--format", choices=("table", "json"), default="table")
+    stats.set_defaults(func=cmd_model_stats)
+
+    check = model_commands.add_parser(
+        "check", help="check the model against its meta-shapes, SPARQL checks and OWL consistency")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="model Turtle files or folders (default: ontology/)")
+    check.add_argument("--no-owl", action="store_true", help="skip the OWL consistency check (needs Java)")
+    check.set_defaults(func=cmd_model_check)
+
+    generate = model_commands.add_parser(
+        "generate", help="generate the KPI catalogue, units and KPI mapping Turtle from ontology/src/*.csv")
+    generate.add_argument("--check", action="store_true", help="only report generated files that are stale")
+    generate.set_defaults(func=cmd_model_generate)
+
+    docs = model_commands.add_parser("docs", help="build the HTML documentation (pyLODE) into docs/")
+    docs.add_argument("-o", "--output", help="output folder (default: docs/)")
+    docs.set_defaults(func=cmd_model_docs)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

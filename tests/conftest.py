@@ -1,0 +1,52 @@
+"""Shared fixtures: the shipped model, a tiny valid model, and running the CLI for real."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from sscmm.model import load_model
+from sscmm.paths import ONTOLOGY_DIR, ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shipped_model():
+    """The model as shipped in ontology/ (tests must not modify it: copy it)."""
+    return load_model()
+
+
+def mini_model():
+    """A fresh copy of the smallest valid model, with the vocabulary it uses."""
+    return load_model([ONTOLOGY_DIR / "sscmm.ttl", ONTOLOGY_DIR / "references.ttl",
+                       FIXTURES / "mini-model.ttl"])
+
+
+def copy_graph(graph):
+    copy = Graph()
+    copy += graph
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace, override=True)
+    return copy
+
+
+@pytest.fixture
+def ontology_copy(tmp_path):
+    """A copy of ontology/ that a test may break."""
+    target = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY_DIR, target, ignore=shutil.ignore_patterns("src"))
+    return target
+
+
+def run_cli(*args, timeout=300):
+    """Run the installed ``sscmm`` console script as a user would."""
+    exe = Path(sys.executable).with_name("sscmm")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "sscmm"]
+    return subprocess.run(command + list(args), capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"}, cwd=ROOT)
