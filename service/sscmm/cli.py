@@ -76,17 +76,19 @@ def cmd_model_check(args):
 
 
 def cmd_model_generate(args):
-    from .catalogue import SourceError, stale_outputs, write
+    from .catalogue import SourceError
+    from .generate import stale, write
+    from .levelshapes import CriteriaError
 
     try:
         if args.check:
-            stale = stale_outputs()
-            for name in stale:
-                print(f"STALE ontology/{name}: differs from a fresh generation; run `sscmm model generate`")
-            return 1 if stale else 0
+            paths = stale()
+            for name in paths:
+                print(f"STALE {name}: differs from a fresh generation; run `sscmm model generate`")
+            return 1 if paths else 0
         for path in write():
             print(f"wrote {path}")
-    except (SourceError, OSError) as err:
+    except (SourceError, CriteriaError, OSError) as err:
         _err(f"sscmm: {err}")
         return 2
     return 0
@@ -100,11 +102,49 @@ def cmd_model_docs(args):
     return 0
 
 
+def cmd_assess(args):
+    from .engine import engine_for
+    from .model import ModelError
+    from .rdfio import InputError, parse_file
+
+    try:
+        graph = parse_file(args.file, args.input_format)
+    except InputError as err:
+        print(f"{args.file}: {err}", file=sys.stderr)
+        return 1
+    try:
+        engine = engine_for(args.model)
+    except ModelError as err:
+        _err(f"sscmm: {err}")
+        return 2
+    result = engine.assess(graph)
+    if args.format == "json":
+        sys.stdout.write(result.to_json())
+    elif args.format == "turtle":
+        sys.stdout.write(result.to_turtle())
+    else:
+        sys.stdout.write(result.to_table())
+    if not result.valid:
+        for error in result.input_errors:
+            _err(f"{args.file}: {error}")
+        return 1
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="sscmm", description="ITU-T Y.4904 Smart Sustainable Cities Maturity Model as a knowledge graph.")
     parser.add_argument("--version", action="version", version=f"sscmm {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    assess = commands.add_parser(
+        "assess", help="assess a city's assessment graph: levels per aspect and dimension, gaps, next steps")
+    assess.add_argument("file", metavar="FILE", help="the city's graph (.ttl, .trig, .jsonld, .nt, .rdf)")
+    assess.add_argument("--format", choices=("table", "json", "turtle"), default="table", help="output format")
+    assess.add_argument("--model", help="the model's short name (default: y4904)")
+    assess.add_argument("--input-format", help="input format when the extension does not say it "
+                        "(turtle, trig, json-ld, nt, xml)")
+    assess.set_defaults(func=cmd_assess)
 
     model = commands.add_parser("model", help="inspect, check, generate and document the model")
     model_commands = model.add_subparsers(dest="model_command", required=True, metavar="SUBCOMMAND")
@@ -122,7 +162,7 @@ def build_parser():
     check.set_defaults(func=cmd_model_check)
 
     generate = model_commands.add_parser(
-        "generate", help="generate the KPI catalogue, units and KPI mapping Turtle from ontology/src/*.csv")
+        "generate", help="generate the KPI catalogue Turtle (from ontology/src/*.csv) and the level shapes")
     generate.add_argument("--check", action="store_true", help="only report generated files that are stale")
     generate.set_defaults(func=cmd_model_generate)
 

@@ -1,0 +1,122 @@
+"""Reading RDF from cities safely, and saying where it is wrong.
+
+Formats by file extension or name; a parse error names the line (and column where the
+parser gives one). Nothing is fetched while parsing: JSON-LD remote contexts, and any
+other URL a parser would open, are refused by an audit hook scoped to the parse.
+"""
+
+import contextvars
+import re
+import sys
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+FORMATS = {
+    "turtle": ("turtle", (".ttl",), "text/turtle"),
+    "trig": ("trig", (".trig",), "application/trig"),
+    "json-ld": ("json-ld", (".jsonld", ".json-ld", ".json"), "application/ld+json"),
+    "nt": ("nt", (".nt",), "application/n-triples"),
+    "xml": ("xml", (".rdf", ".owl", ".xml"), "application/rdf+xml"),
+}
+ALIASES = {"ttl": "turtle", "jsonld": "json-ld", "ntriples": "nt", "n-triples": "nt", "rdfxml": "xml",
+           "rdf/xml": "xml", "rdf+xml": "xml"}
+
+_no_network = contextvars.ContextVar("sscmm_no_network", default=False)
+
+
+def _refuse_network(event, args):
+    if _no_network.get() and event in ("urllib.Request", "socket.connect", "socket.getaddrinfo"):
+        raise InputError(f"refused to fetch {args[0] if args else 'a URL'} while reading input "
+                         "(remote JSON-LD contexts and other remote documents are not loaded)")
+
+
+sys.addaudithook(_refuse_network)
+
+
+class InputError(ValueError):
+    """Input that cannot be read as RDF; ``line``/``column`` when known."""
+
+    def __init__(self, message, line=None, column=None):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+    def __str__(self):
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "") + ": " if self.line else ""
+        return where + self.message
+
+
+def format_for(name=None, given=None):
+    """The rdflib format for an explicit format name, else for a file name's extension."""
+    if given:
+        key = ALIASES.get(given.lower(), given.lower())
+        if key not in FORMATS:
+            raise InputError(f"unknown input format {given!r}; use one of {', '.join(FORMATS)}")
+        return FORMATS[key][0]
+    suffix = Path(name or "").suffix.lower()
+    for fmt, extensions, _ in FORMATS.values():
+        if suffix in extensions:
+            return fmt
+    raise InputError(f"cannot tell the RDF format of {name!r} from its extension; "
+                     f"use --input-format ({', '.join(FORMATS)})")
+
+
+def format_for_media_type(media_type):
+    """The rdflib format for a Content-Type, or None."""
+    base = (media_type or "").split(";")[0].strip().lower()
+    for fmt, _, media in FORMATS.values():
+        if base == media:
+            return fmt
+    return None
+
+
+def parse(data, fmt, base="urn:sscmm:input:"):
+    """Parse bytes or text into one Graph (the union of a TriG dataset's graphs)."""
+    token = _no_network.set(True)
+    try:
+        if fmt == "trig":
+            dataset = Dataset()
+            dataset.parse(data=data, format="trig", publicID=base)
+            graph = Graph()
+            for quad in dataset.quads((None, None, None, None)):
+                graph.add(quad[:3])
+            for prefix, ns in dataset.namespaces():
+                graph.bind(prefix, ns)
+            return graph
+        graph = Graph()
+        graph.parse(data=data, format=fmt, publicID=base)
+        return graph
+    except InputError:
+        raise
+    except Exception as err:  # every parser has its own exception types
+        raise _located(err) from None
+    finally:
+        _no_network.reset(token)
+
+
+def parse_file(path, given_format=None):
+    path = Path(path)
+    fmt = format_for(path.name, given_format)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror}") from None
+    return parse(data, fmt, base=path.resolve().as_uri())
+
+
+def _located(err):
+    """An InputError with the line (and column) the parser reported, if any."""
+    lines = getattr(err, "lines", None)  # rdflib's notation3/turtle BadSyntax
+    if isinstance(lines, int):
+        return InputError(getattr(err, "message", str(err)).strip(), line=lines + 1)
+    get_line = getattr(err, "getLineNumber", None)  # xml.sax
+    if callable(get_line):
+        return InputError(err.getMessage(), line=get_line(), column=err.getColumnNumber())
+    for attr_line, attr_col in (("lineno", "colno"), ("line", "column")):  # json, others
+        line = getattr(err, attr_line, None)
+        if isinstance(line, int):
+            return InputError(getattr(err, "msg", str(err)), line=line, column=getattr(err, attr_col, None))
+    match = re.search(r"line (\d+)", str(err))
+    if match:
+        return InputError(str(err), line=int(match.group(1)))
+    return InputError(str(err) or err.__class__.__name__)
