@@ -8,6 +8,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from . import __version__
 
@@ -105,12 +106,20 @@ def cmd_model_docs(args):
 def cmd_assess(args):
     from .engine import engine_for
     from .model import ModelError
-    from .rdfio import InputError, parse_file
+    from .rdfio import InputError, format_for, parse_file
 
+    try:
+        format_for(args.file, args.input_format)
+    except InputError as err:
+        _err(f"sscmm: {err}")
+        return 2
+    if not Path(args.file).is_file():
+        _err(f"sscmm: {args.file}: no such file")
+        return 2
     try:
         graph = parse_file(args.file, args.input_format)
     except InputError as err:
-        print(f"{args.file}: {err}", file=sys.stderr)
+        _err(f"{args.file}: {err}")
         return 1
     try:
         engine = engine_for(args.model)

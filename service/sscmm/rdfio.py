@@ -108,7 +108,7 @@ def _located(err):
     """An InputError with the line (and column) the parser reported, if any."""
     lines = getattr(err, "lines", None)  # rdflib's notation3/turtle BadSyntax
     if isinstance(lines, int):
-        return InputError(getattr(err, "message", str(err)).strip(), line=lines + 1)
+        return InputError(f"bad syntax ({getattr(err, '_why', None) or 'parse error'})", line=lines + 1)
     get_line = getattr(err, "getLineNumber", None)  # xml.sax
     if callable(get_line):
         return InputError(err.getMessage(), line=get_line(), column=err.getColumnNumber())
