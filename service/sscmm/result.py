@@ -82,13 +82,15 @@ def _kpi_code(model, data, kpi):
         notation = graph.value(kpi, SKOS.notation)
         if notation is not None:
             return str(notation)
-    return str(kpi)
+    return _show(data, kpi)
 
 
 def _json_value(literal):
     if literal is None:
         return None
     value = literal.toPython() if isinstance(literal, Literal) else str(literal)
+    if isinstance(value, Literal):  # a datatype rdflib has no Python type for (xsd:gYear, ...)
+        return str(value)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() and literal.datatype == XSD.integer else float(value)
     if isinstance(value, (bool, int, float, str)):
