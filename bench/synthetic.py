@@ -188,7 +188,7 @@ GENDER_WIDTHS = {1: 0.32, 2: 0.20, 3: 0.15, 4: 0.10, 5: 0.05, 6: 0.0}  # half-wi
 
 
 def _decimals(s: Series):
-    if s.value_type == "integer":
+    if s.value_type == "integer" or s.unit == "unit:NUM":  # counts: whole numbers
         return 0
     return 3 if s.unit in FINE or s.key in ("SC-SH-SA-1C",) else 2
 
@@ -203,8 +203,8 @@ def _fmt(x, s):
         return "true" if x else "false"
     d = _decimals(s)
     q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_EVEN)
-    if d == 0:
-        return str(int(q))
+    if d == 0:  # a whole number: an xsd:integer for integer KPIs, else an xsd:decimal
+        return str(int(q)) if s.value_type == "integer" else f"{int(q)}.0"
     return format(q, "f")
 
 
@@ -350,6 +350,11 @@ def _obj_list(items):
     return " , ".join(items)
 
 
+def _wrapped(items, per_line=5):
+    items = list(items)
+    return " ,\n        ".join(" , ".join(items[i:i + per_line]) for i in range(0, len(items), per_line))
+
+
 def synthetic_city_turtle(index: int, seed: int = 0, years: int = 5, target_level: int | None = None) -> str:
     """The Turtle of ``synthetic_city`` (deterministic, byte for byte)."""
     if years < 1:
@@ -385,7 +390,7 @@ def synthetic_city_turtle(index: int, seed: int = 0, years: int = 5, target_leve
     sscmm:assessmentDate "{ASSESSMENT_YEAR}-{rng.randint(3, 9):02d}-{rng.randint(1, 28):02d}"^^xsd:date ;
     prov:wasAssociatedWith :smart-city-office ;
     sscmm:baseline :assessment-{first_year} ;
-    sscmm:hasKPISelection {_obj_list(sels)} ;
+    sscmm:hasKPISelection {_wrapped(sels)} ;
     sscmm:hasPerformanceMatrix :matrix ;
     sscmm:verifiedBy :verification-{ASSESSMENT_YEAR} ;
     sscmm:recordsImprovementAction {_obj_list(improvements)} ;
@@ -444,8 +449,7 @@ def synthetic_city_turtle(index: int, seed: int = 0, years: int = 5, target_leve
     for s in series:
         for lv in sorted(targets[s.key]):
             cells.append(f":t-{s.key}-{lv}")
-    w(":matrix a sscmm:PerformanceMatrix ;\n    sscmm:forCity :city ;\n    sscmm:hasTarget " + " ,\n        ".join(
-        " , ".join(cells[i:i + 6]) for i in range(0, len(cells), 6)) + " .")
+    w(f":matrix a sscmm:PerformanceMatrix ;\n    sscmm:forCity :city ;\n    sscmm:hasTarget {_wrapped(cells)} .")
     for s in series:
         point = f" sscmm:dataPoint u4ssc:{s.point} ;" if s.point else ""
         value = _fmt(history[s.key][-1], s)
