@@ -83,10 +83,9 @@ def _scheme_page(model, scheme, files):
     for concept in list(graph.subjects(RDF.type, SKOS.Concept)):
         if not isinstance(concept, URIRef):
             continue
-        for label in graph.objects(concept, SKOS.prefLabel):
-            graph.add((concept, DCTERMS.title, label))
-        for label in graph.objects(concept, SKOS.definition):
-            graph.add((concept, DCTERMS.description, label))
+        for source, target in ((SKOS.prefLabel, DCTERMS.title), (SKOS.definition, DCTERMS.description)):
+            for value in graph.objects(concept, source):
+                graph.add((concept, target, value))
     for label in graph.objects(scheme, SKOS.prefLabel):
         graph.add((scheme, DCTERMS.title, label))
     graph.remove((None, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Ontology")))

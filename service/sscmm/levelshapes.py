@@ -65,19 +65,18 @@ def _copy_tree(source, node, target, subject):
             target.add((subject, p, o))
 
 
+#: What a level shape takes from its achievement: (achievement property, shape property).
+_FROM_ACHIEVEMENT = ((SKOS.prefLabel, RDFS.label), (SSCMM.criterion, SH.message),
+                     (SSCMM.suggestedAction, SSCMM.suggestedAction), (SSCMM.contentStatus, SSCMM.contentStatus))
+
+
 def _metadata(model, shapes, shape, ach, level, aspect):
-    for label in model.objects(ach, SKOS.prefLabel):
-        shapes.add((shape, RDFS.label, label))
-    for text in model.objects(ach, SSCMM.criterion):
-        shapes.add((shape, SH.message, text))
-    for text in model.objects(ach, SSCMM.suggestedAction):
-        shapes.add((shape, SSCMM.suggestedAction, text))
+    for source, target in _FROM_ACHIEVEMENT:
+        for value in model.objects(ach, source):
+            shapes.add((shape, target, value))
     shapes.add((shape, SSCMM.checksAchievement, ach))
     shapes.add((shape, SSCMM.level, level))
     shapes.add((shape, SSCMM.aspect, aspect))
-    status = model.value(ach, SSCMM.contentStatus)
-    if status is not None:
-        shapes.add((shape, SSCMM.contentStatus, status))
 
 
 def _kpi_shape(shapes, shape, severity, message):
