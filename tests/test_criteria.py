@@ -77,7 +77,7 @@ CASES = [
      "operational"),
     ("achievement-4-services-and-applications", "DELETE DATA { :svc-journey-planner sscmm:usesDataFrom :dept-transport }", "two systems"),
     ("achievement-5-services-and-applications", "DELETE WHERE { :svc-journey-planner sscmm:revisedInLightOf ?f }", "feedback"),
-    ("achievement-1-assessment", "DELETE WHERE { :assessment-2024 sscmm:assessmentDate ?d }", "no date"),
+    ("achievement-1-assessment", "DELETE WHERE { :assessment-2021 sscmm:assessmentDate ?d }", "no dated baseline"),
     ("achievement-2-assessment", "DELETE WHERE { :assessment-2024 sscmm:hasPerformanceMatrix ?m }", "performance matrix"),
     ("achievement-2-assessment", "DELETE WHERE { :matrix sscmm:hasTarget :t-internet-3 }", "EC:ICT:ICT:1C"),
     ("achievement-3-assessment", "DELETE WHERE { :assessment-2021 sscmm:assessmentDate ?d }", "baseline"),
@@ -181,9 +181,9 @@ def test_target_range():
 def test_dimension_levels_follow_the_kpis_of_the_dimension():
     result = assess_with("DELETE WHERE { :t-unemployment-4 sscmm:targetValue ?v } ; INSERT DATA { :t-unemployment-4 sscmm:targetValue 3.0 }")
     levels = {d["notation"]: d["level"]["order"] for d in result["dimensions"]}
-    subs = {s["notation"]: s["level"]["order"] for d in result["dimensions"] for s in d["sub_dimensions"]}
+    subs = {s["notation"]: (s["level"] or {}).get("order") for d in result["dimensions"] for s in d["sub_dimensions"]}
     assert levels == {"EC": 3, "EN": 5, "SC": 5}
-    assert subs["EC-P"] == 3 and subs["EC-ICT"] == 5
+    assert subs == {"EC-P": 3, "EC-ICT": 5, "EC-I": None, "EN-EN": 5, "EN-E": None, "SC-SH": 5, "SC-EH": None}
     kpi_aspect = next(a for a in result["aspects"] if a["name"] == "KPI performance")
     assert kpi_aspect["level"]["order"] == 3
 
@@ -202,3 +202,45 @@ def test_pre_maturity_when_the_first_level_fails():
     strategy = next(a for a in result["aspects"] if a["name"] == "Strategy")
     assert strategy["level"]["order"] == 0 and strategy["level"]["name"] == "Pre-maturity"
     assert result["overall_level"]["order"] == 0
+
+
+# Regressions found in review ------------------------------------------------------------
+
+def test_first_assessment_is_its_own_baseline():
+    """Level 1 Assessment asks for a dated baseline: the baseline's date, or, for a first
+    assessment (no sscmm:baseline), its own date."""
+    first = assess_with("DELETE WHERE { :assessment-2024 sscmm:baseline ?b } ; DELETE WHERE { :assessment-2021 ?p ?o }")
+    assert criterion(first, "achievement-1-assessment")["satisfied"]
+    undated_first = assess_with("DELETE WHERE { :assessment-2024 sscmm:baseline ?b } ; DELETE WHERE { :assessment-2021 ?p ?o } ;"
+                                " DELETE WHERE { :assessment-2024 sscmm:assessmentDate ?d }")
+    assert not criterion(undated_first, "achievement-1-assessment")["satisfied"]
+    undated_current = assess_with("DELETE WHERE { :assessment-2024 sscmm:assessmentDate ?d }")
+    assert criterion(undated_current, "achievement-1-assessment")["satisfied"]
+
+
+def test_dimension_without_selected_kpis_has_no_level():
+    result = assess_with("DELETE WHERE { :assessment-2024 sscmm:hasKPISelection :sel-response , :sel-resilience }")
+    levels = {d["notation"]: d["level"] for d in result["dimensions"]}
+    assert levels["SC"] is None and levels["EC"]["order"] == 5
+
+
+def test_every_reported_data_point_needs_its_own_target():
+    result = assess_with("DELETE WHERE { :matrix sscmm:hasTarget :t-no2-5 }")
+    failed = criterion(result, "achievement-5-kpi-performance")
+    assert [d["message"] for d in failed["failures"]] == [
+        "EN:EN:AQ:1C Air Pollution (NO2): no target for level 5 in the performance matrix"]
+    assert not criterion(result, "achievement-2-assessment")["satisfied"]
+
+
+def test_tracking_initiatives_needs_initiatives():
+    result = assess_with("DELETE WHERE { :plan sscmm:includesInitiative ?i }")
+    assert not criterion(result, "achievement-3-strategy")["satisfied"]
+
+
+def test_failure_details_name_what_is_missing():
+    result = assess_with("DELETE WHERE { :goal-society sscmm:coversDimension ?d }")
+    (detail,) = criterion(result, "achievement-2-strategy")["failures"]
+    assert detail["message"].endswith(": Society and Culture")
+    result = assess_with("DELETE WHERE { :sel-internet sscmm:dataOwner ?o }")
+    (detail,) = criterion(result, "achievement-1-data")["failures"]
+    assert detail["message"].endswith(": EC:ICT:ICT:1C Household Internet Access")

@@ -107,7 +107,7 @@ def test_overall_and_aspect_levels(results, name):
 
 @pytest.mark.parametrize("name", [n for n in EXAMPLE_FILES if EXPECTED[n].get("dimensions")])
 def test_kpi_dimension_levels(results, name):
-    dimensions = {d["notation"]: d["level"]["order"] for d in results[name]["dimensions"]}
+    dimensions = {d["notation"]: (d["level"] or {}).get("order") for d in results[name]["dimensions"]}
     expected = EXPECTED[name]["dimensions"]
     assert {code: dimensions.get(code) for code in expected} == expected
     # The KPI performance aspect is no higher than any dimension with selected KPIs.

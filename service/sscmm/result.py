@@ -106,6 +106,10 @@ def _label(graph, term):
     return _local(term)
 
 
+def _level_text(level):
+    return f"{level['order']} {level['name']}" if level else "- (no selected KPI)"
+
+
 def _versions():
     return {"sscmm": __version__, "validator": f"pyshacl {package_version('pyshacl')}",
             "rdflib": package_version("rdflib"), "pyoxigraph": package_version("pyoxigraph")}
@@ -199,6 +203,11 @@ class AssessmentResult:
                 kpi = failure.value
             if kpi is not None:
                 detail["kpi"] = _kpi_code(self.engine.model, self.data, kpi)
+                detail["message"] += f": {detail['kpi']} {_label(self.engine.model, kpi)}"
+            elif self.engine.model.value(failure.value, SKOS.prefLabel) is not None:
+                detail["message"] += f": {_label(self.engine.model, failure.value)}"
+            else:
+                detail["message"] += f": {detail['value']}"
         return detail
 
     def _criteria(self):
@@ -384,9 +393,9 @@ class AssessmentResult:
             lines.append("")
             lines.append(f"  {'KPI performance by dimension':<28} level")
             for dim in result["dimensions"]:
-                lines.append(f"  {dim['name']:<28} {dim['level']['order']} {dim['level']['name']}")
+                lines.append(f"  {dim['name']:<28} {_level_text(dim['level'])}")
                 for sub in dim["sub_dimensions"]:
-                    lines.append(f"    {sub['name']:<26} {sub['level']['order']} {sub['level']['name']}")
+                    lines.append(f"    {sub['name']:<26} {_level_text(sub['level'])}")
         if result["actions"]:
             nxt = result["next_level"]
             lines.append("")
