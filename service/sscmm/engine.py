@@ -32,6 +32,8 @@ from .validation import PreparedShapes
 RULES_DIR = ROOT / "rules"
 INPUT_SHAPES_DIR = SHAPES_DIR / "input"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: Derived nodes the rules need but no shape reads: left out of the graph pyshacl walks.
+_WORKING_CLASSES = (SSCMM.KPIRequirement, SSCMM.KPIValueSummary)
 MODEL_G = ox.NamedNode("urn:sscmm:graph:model")
 INPUT_G = ox.NamedNode("urn:sscmm:graph:input")
 DERIVED_G = ox.NamedNode("urn:sscmm:graph:derived")
@@ -112,10 +114,14 @@ class Engine:
     def _input_problems(self, data):
         problems = []
         for name, query in self.input_checks:
-            for row in self._store.query(query, use_default_graph_as_union=True):
+            solutions = self._store.query(query, use_default_graph_as_union=True)
+            has_field = "?field" in [str(v) for v in solutions.variables]
+            for row in solutions:
                 term = row["term"]
+                field = row["field"] if has_field else None
                 problems.append(InputProblem.of(data, self.model, _to_rdflib(term) if term is not None else None,
-                                                field="", message=row["message"].value, check=name))
+                                                field=_to_rdflib(field) if field is not None else "",
+                                                message=row["message"].value, check=name))
         return problems
 
     def assess(self, graph):
@@ -135,7 +141,10 @@ class Engine:
                     derived.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
             checked = Graph()
             checked += data
-            checked += derived
+            working = {s for t in _WORKING_CLASSES for s in derived.subjects(RDF.type, t)}
+            for triple in derived:
+                if triple[0] not in working:
+                    checked.add(triple)
             checked += self.essentials
             conforms, report = self.shapes.validate(checked)
             failures, input_results = self._read_report(report, data, derived)
