@@ -244,3 +244,14 @@ def test_failure_details_name_what_is_missing():
     result = assess_with("DELETE WHERE { :sel-internet sscmm:dataOwner ?o }")
     (detail,) = criterion(result, "achievement-1-data")["failures"]
     assert detail["message"].endswith(": EC:ICT:ICT:1C Household Internet Access")
+
+
+def test_nested_detail_results_are_not_failures_of_their_own():
+    """sh:node constraints nest sh:detail results; only top-level results are criteria."""
+    graph = copy_graph(_example())
+    graph.update(PREFIXES + "DELETE WHERE { :init-traffic sscmm:supportsGoal ?g ; sscmm:responsibleDepartment ?d }")
+    result = engine_for(None).assess(graph)
+    from rdflib import URIRef
+    assert result.failures and all(isinstance(f.shape, URIRef) for f in result.failures)
+    from sscmm.namespaces import SSCMM
+    assert all(isinstance(o, URIRef) for o in result.derived.objects(None, SSCMM.failsCriterion))

@@ -167,6 +167,8 @@ class Engine:
     def _read_report(self, report, data, derived):
         failures, problems = [], []
         for result in report.subjects(RDF.type, SH.ValidationResult):
+            if (None, SH.detail, result) in report:  # a nested result explains its parent; not a result of its own
+                continue
             source = report.value(result, SH.sourceShape)
             shape = self.parent_shape.get(source, source)
             focus = report.value(result, SH.focusNode)
