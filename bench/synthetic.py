@@ -44,7 +44,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Namespace
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, XSD
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "ontology" / "u4ssc-kpis.ttl"

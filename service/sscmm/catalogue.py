@@ -328,12 +328,3 @@ def stale_outputs(src_dir=ONTOLOGY_SOURCES_DIR, ontology_dir=ONTOLOGY_DIR):
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             stale.append(name)
     return stale
-
-
-def write(src_dir=ONTOLOGY_SOURCES_DIR, ontology_dir=ONTOLOGY_DIR):
-    written = []
-    for name, text in generate(src_dir, ontology_dir).items():
-        path = Path(ontology_dir) / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written

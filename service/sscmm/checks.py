@@ -1,4 +1,4 @@
-"""``sscmm model check``: meta-shapes, SPARQL checks and OWL consistency of a model.
+"""``sscmm model check``: meta-shapes and SPARQL checks of a model (OWL consistency is in consistency.py).
 
 Per-term constraints are SHACL core (shapes/model/*.ttl, run by pyshacl). Facts across
 terms (uniqueness, table coverage, references) are SPARQL queries (shapes/model/checks/
@@ -108,13 +108,3 @@ def sparql_problems(model_graph):
                 message=row["message"].value, check=name,
             ))
     return sorted(problems)
-
-
-def check_model(model_graph, consistency=True):
-    """All problems of a loaded model: meta-shapes, SPARQL checks, then OWL consistency."""
-    problems = shape_problems(model_graph) + sparql_problems(model_graph)
-    if consistency:
-        from .consistency import consistency_problems
-
-        problems.extend(consistency_problems(model_graph))
-    return problems

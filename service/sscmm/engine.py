@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.namespace import RDF, SH
 
 from .levelshapes import LEVEL_SHAPES_DIR
 from .model import find_model, load_model
@@ -146,7 +146,7 @@ class Engine:
                 if triple[0] not in working:
                     checked.add(triple)
             checked += self.essentials
-            conforms, report = self.shapes.validate(checked)
+            _conforms, report = self.shapes.validate(checked)
             failures, input_results = self._read_report(report, data, derived)
             problems += input_results
             if problems:

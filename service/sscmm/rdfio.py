@@ -61,15 +61,6 @@ def format_for(name=None, given=None):
                      f"use --input-format ({', '.join(FORMATS)})")
 
 
-def format_for_media_type(media_type):
-    """The rdflib format for a Content-Type, or None."""
-    base = (media_type or "").split(";")[0].strip().lower()
-    for fmt, _, media in FORMATS.values():
-        if base == media:
-            return fmt
-    return None
-
-
 def parse(data, fmt, base="urn:sscmm:input:"):
     """Parse bytes or text into one Graph (the union of a TriG dataset's graphs)."""
     token = _no_network.set(True)

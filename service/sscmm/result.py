@@ -338,8 +338,8 @@ class AssessmentResult:
                                     key=lambda c: (int(self.engine.model.value(URIRef(c["aspect_iri"]), SSCMM.aspectOrder) or 0), c["id"]))
             levels_json.append({"level": order, "iri": str(level), "name": _label(self.engine.model, level),
                                 "attained": overall_order is not None and order <= overall_order,
-                                "criteria": [{k: v for k, v in c.items() if k not in ("roll_up", "shape", "aspect_iri")}
-                                             | {"aspect_iri": c["aspect_iri"]} for c in level_criteria]})
+                                "criteria": [{k: v for k, v in c.items() if k not in ("roll_up", "shape")}
+                                             for c in level_criteria]})
 
         actions = self._actions(aspects, main, overall, next_order)
         return {
