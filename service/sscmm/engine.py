@@ -1,27 +1,32 @@
 """Assessing a city's graph against a maturity model.
 
 An Engine loads the model, its level shapes, the input shapes and the rules once. Each
-assessment then runs four explicit steps:
+assessment runs on an embedded pyoxigraph store that holds the model; the city's graph
+goes into its own named graph, and every step but the level shapes runs there as SPARQL:
 
-1. input checks (SPARQL, shapes/input/checks/*.rq) on an embedded pyoxigraph store that
-   holds the model and the city's graph;
+1. input checks: shapes/input/checks/*.rq, and the input shapes compiled to SPARQL
+   (coresparql), the latter after step 2 because they read the assessment under
+   evaluation; any problem ends the assessment with input errors, not failed levels;
 2. rules/derive/*.rq: SPARQL CONSTRUCT into a separate derived graph (the assessment
    under evaluation, latest and baseline values, one check per selected KPI and level);
-3. pyshacl, with the shapes harvested once (validation.PreparedShapes), over the city's
-   graph plus the derived graph plus the model facts the shapes refer to; violations of
-   input shapes are input errors, results of level shapes are unmet criteria;
+3. pyshacl, with the level shapes harvested once (validation.PreparedShapes), over the
+   part of the city's and derived graphs the level shapes can read (ShapesView): the
+   triples of the predicates on their paths, and the rdf:type triples of the classes they
+   name. Its results are the unmet criteria;
 4. rules/conclude/*.rq: the attained level per aspect, dimension, sub-dimension and
    overall, from the criteria that failed.
 """
 
-import threading
+import gc
 from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH
 
+from .coresparql import compile_shapes
 from .levelshapes import LEVEL_SHAPES_DIR
 from .model import find_model, load_model
 from .namespaces import SSCMM, bind_prefixes
@@ -32,18 +37,13 @@ from .validation import PreparedShapes
 RULES_DIR = ROOT / "rules"
 INPUT_SHAPES_DIR = SHAPES_DIR / "input"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-#: Derived nodes the rules need but no shape reads: left out of the graph pyshacl walks.
-_WORKING_CLASSES = (SSCMM.KPIRequirement, SSCMM.KPIValueSummary)
 MODEL_G = ox.NamedNode("urn:sscmm:graph:model")
 INPUT_G = ox.NamedNode("urn:sscmm:graph:input")
 DERIVED_G = ox.NamedNode("urn:sscmm:graph:derived")
-
-_ESSENTIALS = """
-CONSTRUCT { ?s ?p ?o } WHERE {
-    { ?s a ?o . BIND (rdf:type AS ?p) }
-    UNION { ?s rdfs:subClassOf ?o . BIND (rdfs:subClassOf AS ?p) }
-    UNION { ?s a sscmm:KPI ; ?p ?o . FILTER (?p IN (skos:prefLabel, sscmm:direction, sscmm:valueType)) }
-}"""
+#: Constraints that read more than the paths they name; a shapes graph using them is
+#: validated over the whole city and derived graphs.
+_READS_EVERYTHING = (SH.closed, SH.sparql, SH.targetSubjectsOf, SH.targetObjectsOf)
+_PATH_KEYS = (SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
 
 
 def _read_queries(folder):
@@ -74,120 +74,186 @@ def _to_rdflib(term):
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
+class _Terms:
+    """Term conversion with a memo: a city's graph repeats its IRIs and values many times.
+    One instance per assessment, so nothing outlives it."""
+
+    def __init__(self):
+        self._ox, self._rdflib = {}, {}
+
+    def ox(self, term):
+        found = self._ox.get(term)
+        if found is None:
+            found = self._ox[term] = _to_ox(term)
+        return found
+
+    def rdflib(self, term):
+        found = self._rdflib.get(term)
+        if found is None:
+            found = self._rdflib[term] = _to_rdflib(term)
+        return found
+
+    def triple(self, t):
+        return self.rdflib(t.subject), self.rdflib(t.predicate), self.rdflib(t.object)
+
+
+def _path_predicates(shapes, path):
+    if isinstance(path, URIRef):
+        yield path
+    elif (path, RDF.first, None) in shapes:
+        for step in Collection(shapes, path):
+            yield from _path_predicates(shapes, step)
+    else:
+        for key in _PATH_KEYS:
+            for inner in shapes.objects(path, key):
+                yield from _path_predicates(shapes, inner)
+
+
+def shapes_view_query(shapes: Graph):
+    """A CONSTRUCT of what the shapes can read, or None when they may read anything."""
+    if any((None, key, None) in shapes for key in _READS_EVERYTHING):
+        return None
+    predicates = {p for path in shapes.objects(None, SH.path) for p in _path_predicates(shapes, path)}
+    classes = set(shapes.objects(None, SH["class"])) | set(shapes.objects(None, SH.targetClass))
+    values = lambda terms: " ".join(sorted(t.n3() for t in terms))  # noqa: E731
+    return f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+    {{ VALUES ?p {{ {values(predicates)} }} GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {MODEL_G}) }}
+    UNION {{ VALUES ?c {{ {values(classes)} }} ?o <{RDFS.subClassOf}>* ?c . ?s a ?o . BIND (<{RDF.type}> AS ?p) }}
+    UNION {{ ?s <{RDFS.subClassOf}> ?o . BIND (<{RDFS.subClassOf}> AS ?p) }}
+}}"""
+
+
 class Engine:
     """One maturity model, ready to assess any number of city graphs."""
 
     def __init__(self, model=None, paths=None):
         self.model = load_model(paths)
         self.model_iri, self.name, self.label, self.version = find_model(self.model, model)
-        level_shapes = Graph().parse(LEVEL_SHAPES_DIR / f"{self.name}.ttl", format="turtle")
-        input_shapes = Graph()
+        self.level_shapes = Graph().parse(LEVEL_SHAPES_DIR / f"{self.name}.ttl", format="turtle")
+        self.input_shapes = Graph()
         for path in sorted(INPUT_SHAPES_DIR.glob("*.ttl")):
-            input_shapes.parse(path, format="turtle")
-        shapes = Graph()
-        shapes += input_shapes
-        shapes += level_shapes
-        self.shapes = PreparedShapes(shapes)
-        self.level_shapes = level_shapes
-        self.input_node_shapes = set(input_shapes.subjects(RDF.type, SH.NodeShape))
-        self.parent_shape = {prop: node for node, prop in shapes.subject_objects(SH.property)}
+            self.input_shapes.parse(path, format="turtle")
+        self.shapes = PreparedShapes(self.level_shapes)
+        self.parent_shape = {prop: node for node, prop in self.level_shapes.subject_objects(SH.property)}
         self.input_checks = _read_queries(INPUT_SHAPES_DIR / "checks")
+        self.input_shape_checks = [(str(c.shape), c.query) for c in compile_shapes(self.input_shapes)]
         self.derive_rules = _read_queries(RULES_DIR / "derive")
         self.conclude_rules = _read_queries(RULES_DIR / "conclude")
-        self.essentials = Graph()
-        for triple in self.model.query(_ESSENTIALS):
-            self.essentials.add(triple)
-        self._store = ox.Store()
-        self._store.extend([ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), MODEL_G)
-                            for g in (self.model, level_shapes) for s, p, o in g])
-        self._lock = threading.Lock()
+        self.view_query = shapes_view_query(self.level_shapes)
+        self._model_quads = [ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), MODEL_G)
+                             for g in (self.model, self.level_shapes) for s, p, o in g]
 
     # -- the four steps -------------------------------------------------------------
 
-    def _construct(self, query):
-        triples = []
-        for triple in self._store.query(query, use_default_graph_as_union=True):
-            triples.append(triple)
-        self._store.extend([ox.Quad(t.subject, t.predicate, t.object, DERIVED_G) for t in triples])
-        return triples
+    def _new_store(self, graph, terms):
+        """A store of the model and the city's graph, for one assessment. A fresh store each
+        time: one in-memory store reused with clear_graph got slower with every city (the
+        input checks took twice as long by the eighth), and nothing needs a lock."""
+        store = ox.Store()
+        store.extend(self._model_quads)
+        store.extend([ox.Quad(terms.ox(s), terms.ox(p), terms.ox(o), INPUT_G) for s, p, o in graph])
+        return store
 
-    def _input_problems(self, data):
+    def _construct(self, store, query, terms, into):
+        triples = list(store.query(query, use_default_graph_as_union=True))
+        store.extend([ox.Quad(t.subject, t.predicate, t.object, DERIVED_G) for t in triples])
+        _add_all(into, map(terms.triple, triples))
+
+    def _problems(self, store, checks, data, terms):
         problems = []
-        for name, query in self.input_checks:
-            solutions = self._store.query(query, use_default_graph_as_union=True)
-            has_field = "?field" in [str(v) for v in solutions.variables]
+        for name, query in checks:
+            solutions = store.query(query, use_default_graph_as_union=True)
+            names = {v.value for v in solutions.variables}
             for row in solutions:
-                term = row["term"]
-                field = row["field"] if has_field else None
-                problems.append(InputProblem.of(data, self.model, _to_rdflib(term) if term is not None else None,
-                                                field=_to_rdflib(field) if field is not None else "",
-                                                message=row["message"].value, check=name))
+                term, field = row["focus" if "focus" in names else "term"], row["field" if "field" in names else "path"]
+                value = row["v"] if "v" in names else None
+                problems.append(InputProblem.of(
+                    data, self.model, terms.rdflib(term) if term is not None else None,
+                    field=terms.rdflib(field) if field is not None else "", message=row["message"].value,
+                    check=name, value=terms.rdflib(value) if value is not None else None))
         return problems
+
+    def _validated_graph(self, store, data, derived, terms):
+        """What pyshacl walks: the view of the level shapes, else everything."""
+        if self.view_query is None:
+            graph = Graph()
+            graph += data
+            graph += derived
+            for s, p, o in self.model:
+                if p in (RDF.type, RDFS.subClassOf):
+                    graph.add((s, p, o))
+            return graph
+        graph = Graph()
+        _add_all(graph, map(terms.triple, store.query(self.view_query, use_default_graph_as_union=True)))
+        return graph
 
     def assess(self, graph):
         """Assess a city's graph (rdflib Graph); returns an AssessmentResult."""
-        data = bind_prefixes(Graph())
-        data += graph
-        for prefix, ns in graph.namespaces():
-            data.bind(prefix, ns, override=False)
-        with self._lock:
-            self._store.clear_graph(INPUT_G)
-            self._store.clear_graph(DERIVED_G)
-            self._store.extend([ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), INPUT_G) for s, p, o in data])
-            problems = self._input_problems(data)
-            derived = Graph()
-            for _name, query in self.derive_rules:
-                for t in self._construct(query):
-                    derived.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
-            checked = Graph()
-            checked += data
-            working = {s for t in _WORKING_CLASSES for s in derived.subjects(RDF.type, t)}
-            for triple in derived:
-                if triple[0] not in working:
-                    checked.add(triple)
-            checked += self.essentials
-            _conforms, report = self.shapes.validate(checked)
-            failures, input_results = self._read_report(report, data, derived)
-            problems += input_results
-            if problems:
-                return AssessmentResult(self, data, derived, report, failures=[], input_errors=problems)
-            current = next(derived.subjects(RDF.type, SSCMM.CurrentAssessment))
-            failed_shapes = sorted({f.shape for f in failures})
-            self._store.extend([ox.Quad(_to_ox(current), _to_ox(SSCMM.failsCriterion), _to_ox(shape), DERIVED_G)
-                                for shape in failed_shapes])
-            for shape in failed_shapes:
-                derived.add((current, SSCMM.failsCriterion, shape))
-            for _name, query in self.conclude_rules:
-                for t in self._construct(query):
-                    derived.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
-            self._store.clear_graph(INPUT_G)
-            self._store.clear_graph(DERIVED_G)
+        data = _display_view(graph)
+        terms = _Terms()
+        derived = Graph(store="SimpleMemory")  # read by the result views only: no contexts needed, twice as fast
+        store = self._new_store(graph, terms)
+        problems = self._problems(store, self.input_checks, data, terms)
+        for _name, query in self.derive_rules:
+            self._construct(store, query, terms, derived)
+        problems += self._problems(store, self.input_shape_checks, data, terms)
+        if problems:
+            return AssessmentResult(self, data, derived, Graph(), failures=[], input_errors=problems)
+        _conforms, report = self.shapes.validate(self._validated_graph(store, data, derived, terms))
+        failures = self._read_report(report)
+        current = next(derived.subjects(RDF.type, SSCMM.CurrentAssessment))
+        failed_shapes = sorted({f.shape for f in failures})
+        store.extend([ox.Quad(terms.ox(current), terms.ox(SSCMM.failsCriterion), terms.ox(shape), DERIVED_G)
+                      for shape in failed_shapes])
+        _add_all(derived, ((current, SSCMM.failsCriterion, shape) for shape in failed_shapes))
+        for _name, query in self.conclude_rules:
+            self._construct(store, query, terms, derived)
         return AssessmentResult(self, data, derived, report, failures=failures, input_errors=[])
 
-    def _read_report(self, report, data, derived):
-        failures, problems = [], []
+    def _read_report(self, report):
+        failures = []
         for result in report.subjects(RDF.type, SH.ValidationResult):
             if (None, SH.detail, result) in report:  # a nested result explains its parent; not a result of its own
                 continue
             source = report.value(result, SH.sourceShape)
-            shape = self.parent_shape.get(source, source)
-            focus = report.value(result, SH.focusNode)
-            value = report.value(result, SH.value)
-            message = report.value(result, SH.resultMessage)
-            path = report.value(result, SH.resultPath)
-            if shape in self.input_node_shapes:
-                problems.append(InputProblem.of(data, self.model, focus, field=path, message=str(message or ""),
-                                                check=str(shape), value=value))
-            else:
-                failures.append(Failure(shape=shape, focus=focus, value=value, message=str(message or ""),
-                                        path=path))
-        return failures, problems
+            failures.append(Failure(shape=self.parent_shape.get(source, source), focus=report.value(result, SH.focusNode),
+                                    value=report.value(result, SH.value),
+                                    message=str(report.value(result, SH.resultMessage) or ""),
+                                    path=report.value(result, SH.resultPath)))
+        return failures
+
+
+def _add_all(graph, triples):
+    """Add converted triples straight to the graph's store: Graph.add re-checks every term."""
+    add = graph.store.add
+    for triple in triples:
+        add(triple, graph, quoted=False)
+
+
+def _display_view(graph):
+    """The city's graph, not copied, seen with the project's prefixes (so nodes show as
+    ``y4904:level-2``) before the graph's own. A Dataset is copied into one Graph."""
+    names = bind_prefixes(Graph())
+    for prefix, ns in graph.namespaces():
+        names.bind(prefix, ns, override=False)
+    if type(graph) is Graph:
+        return Graph(store=graph.store, identifier=graph.identifier, namespace_manager=names.namespace_manager)
+    view = Graph(namespace_manager=names.namespace_manager)
+    view += graph
+    return view
 
 
 @lru_cache(maxsize=8)
 def engine_for(model=None):
-    """The shared Engine of a model (built on first use)."""
-    return Engine(model)
+    """The shared Engine of a model (built on first use).
+
+    The model, shapes and store it loads live as long as the process, so they are moved out
+    of the garbage collector's reach (gc.freeze): otherwise every full collection during an
+    assessment walks their million objects again."""
+    engine = Engine(model)
+    gc.collect()
+    gc.freeze()
+    return engine
 
 
 def assess(graph, model=None):
