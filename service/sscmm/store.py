@@ -6,9 +6,9 @@ nothing behind:
 - ``urn:sscmm:assessment:{id}``: the city's graph as published;
 - ``urn:sscmm:result:{id}``: its computed result (validation report, derived facts, PROV)
   and the JSON view of the result (``rdf:value``, an ``rdf:JSON`` literal);
-- ``urn:sscmm:catalogue``: a DCAT record per assessment (identifier, publication time)
-  with the assessment's city, date, model and overall level, so listing cities is one
-  small query.
+- ``urn:sscmm:catalogue``: a DCAT record per assessment (identifier, assessment, city,
+  publication time), so listing cities is one small query (joined with the other graphs
+  for the date, the city's name and the overall level).
 
 ``urn:sscmm:model`` holds the model files (``ontology/``), reloaded at start, so SPARQL
 queries can join published data with level and KPI labels.
@@ -28,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-from .namespaces import DCAT, DCTERMS, FOAF, PREFIXES, RDF, RDFS, SKOS, SSCMM, XSD
+from .namespaces import DCAT, DCTERMS, FOAF, PREFIXES, RDF, SSCMM, XSD
 from .rdfio import InputError
 
 CATALOGUE_GRAPH = ox.NamedNode("urn:sscmm:catalogue")
@@ -79,8 +79,13 @@ def _why_unstorable(triple):
         try:
             _term(term)
         except ValueError as err:
-            return f"{term.n3()} cannot be stored as RDF: {err}"
-    return f"the triple {' '.join(t.n3() for t in triple)} cannot be stored as RDF"
+            return f"{_shown(term)} cannot be stored as RDF: {err}"
+    return f"the triple {' '.join(_shown(t) for t in triple)} cannot be stored as RDF"
+
+
+def _shown(term):
+    """A term as written in Turtle (rdflib's n3() refuses the invalid IRIs shown here)."""
+    return f"<{term}>" if isinstance(term, URIRef) else f'"{term}"' if isinstance(term, Literal) else f"_:{term}"
 
 
 class PublishError(Exception):
@@ -116,7 +121,7 @@ class Record:
     city_name: str
     date: str | None
     level_iri: str
-    level_order: int
+    level_order: int | None
     level_name: str
     model: str
     published: str
@@ -127,18 +132,25 @@ class Record:
                 "model": self.model, "published": self.published, "link": f"/assessments/{self.id}"}
 
 
+#: The catalogue holds only statements about its records, so no triple of the assessment,
+#: result or model graphs is repeated there (pyoxigraph 0.5's union default graph matches a
+#: triple once per graph that holds it); the rest is read from those graphs. The
+#: OPTIONALs wrap GRAPH ?record, not the other way round: SPARQL evaluates a group bottom
+#: up, so inside the GRAPH block ?city would not yet be the record's city.
 _Q_RECORDS = """
-SELECT ?id ?assessment ?city ?cityId ?cityName ?date ?level ?order ?levelName ?model ?published WHERE {
+SELECT ?id ?assessment ?city ?prefLabel ?label ?date ?level ?order ?levelName ?model ?published WHERE {
     GRAPH <urn:sscmm:catalogue> {
-        ?record dcterms:identifier ?id ; foaf:primaryTopic ?assessment ; dcterms:issued ?published .
-        ?assessment sscmm:forCity ?city ; sscmm:attainedLevel ?level ; sscmm:usesModel ?model .
-        OPTIONAL { ?assessment sscmm:assessmentDate ?date }
-        ?city dcterms:identifier ?cityId .
-        OPTIONAL { ?city rdfs:label ?cityName }
-        ?level sscmm:levelOrder ?order .
-        OPTIONAL { ?level skos:prefLabel ?levelName }
+        ?record dcterms:identifier ?id ; foaf:primaryTopic ?assessment ; dcterms:spatial ?city ;
+                dcterms:issued ?published .
     }
-} ORDER BY ?cityId ?date ?published ?id ?cityName"""
+    GRAPH ?record { ?assessment sscmm:usesModel ?model }
+    OPTIONAL { GRAPH ?record { ?assessment sscmm:assessmentDate ?date } }
+    OPTIONAL { GRAPH ?record { ?city skos:prefLabel ?prefLabel } }
+    OPTIONAL { GRAPH ?record { ?city rdfs:label ?label } }
+    BIND (IRI(CONCAT("urn:sscmm:result:", ?id)) AS ?results)
+    GRAPH ?results { ?assessment sscmm:attainedLevel ?level }
+    OPTIONAL { GRAPH <urn:sscmm:model> { ?level sscmm:levelOrder ?order . OPTIONAL { ?level skos:prefLabel ?levelName } } }
+} ORDER BY ?date ?published ?id ?prefLabel ?label"""
 
 
 def _value(term):
@@ -211,21 +223,19 @@ class AssessmentStore:
     # -- reading ----------------------------------------------------------------------
 
     def records(self, assessment_id=None, city_id=None):
-        """Catalogue records, by city, then date, then publication time."""
-        bindings = {}
-        if assessment_id is not None:
-            bindings[ox.Variable("id")] = ox.Literal(assessment_id)
-        if city_id is not None:
-            bindings[ox.Variable("cityId")] = ox.Literal(city_id)
+        """Catalogue records, by date, then publication time."""
+        bindings = {ox.Variable("id"): ox.Literal(assessment_id)} if assessment_id is not None else {}
         records = {}
         for row in self.store.query(_Q_RECORDS, prefixes=PREFIX_IRIS, substitutions=bindings):
-            rid = row["id"].value
-            if rid in records:  # a city labelled differently over time: the first label (sorted) stays
-                continue
+            rid, city = row["id"].value, row["city"].value
+            if rid in records or (city_id is not None and short_id(city) != city_id):
+                continue  # several labels: the first (sorted) is the name, as in the result
+            order = row["order"]
             records[rid] = Record(
-                id=rid, assessment=row["assessment"].value, city=row["city"].value, city_id=row["cityId"].value,
-                city_name=_value(row["cityName"]) or row["city"].value, date=_value(row["date"]),
-                level_iri=row["level"].value, level_order=int(row["order"].value),
+                id=rid, assessment=row["assessment"].value, city=city, city_id=short_id(city),
+                city_name=_value(row["prefLabel"]) or _value(row["label"]) or _local_name(city),
+                date=_value(row["date"]), level_iri=row["level"].value,
+                level_order=int(order.value) if order is not None else None,
                 level_name=_value(row["levelName"]) or "", model=row["model"].value,
                 published=row["published"].value)
         return list(records.values())
@@ -282,31 +292,25 @@ class AssessmentStore:
         self._snapshots = [s for s in self._snapshots[:-1] if s.readers > 0] + self._snapshots[-1:]
 
     def close(self):
+        """Flush and release the store (RocksDB allows one writer: a reopen needs this)."""
         self.store.flush()
+        self.store = None
         shutil.rmtree(self._snapshots_dir, ignore_errors=True)
 
 
 def _catalogue_triples(record):
     node = URIRef(assessment_graph(record.id).value)
-    assessment, city, level = URIRef(record.assessment), URIRef(record.city), URIRef(record.level_iri)
-    triples = [
+    return [
         (node, RDF.type, DCAT.Dataset),
         (node, DCTERMS.identifier, Literal(record.id)),
-        (node, FOAF.primaryTopic, assessment),
+        (node, FOAF.primaryTopic, URIRef(record.assessment)),
+        (node, DCTERMS.spatial, URIRef(record.city)),
         (node, DCTERMS.issued, Literal(record.published, datatype=XSD.dateTime)),
-        (assessment, RDF.type, SSCMM.Assessment),
-        (assessment, SSCMM.forCity, city),
-        (assessment, SSCMM.usesModel, URIRef(record.model)),
-        (assessment, SSCMM.attainedLevel, level),
-        (city, RDF.type, SSCMM.City),
-        (city, DCTERMS.identifier, Literal(record.city_id)),
-        (city, RDFS.label, Literal(record.city_name)),
-        (level, SSCMM.levelOrder, Literal(record.level_order)),
-        (level, SKOS.prefLabel, Literal(record.level_name)),
     ]
-    if record.date is not None:
-        triples.append((assessment, SSCMM.assessmentDate, Literal(record.date, datatype=XSD.date)))
-    return triples
+
+
+def _local_name(iri):
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def current_assessment(graph):
