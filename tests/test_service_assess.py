@@ -142,7 +142,8 @@ def test_json_ld_remote_context_is_never_fetched(demo_client):
 
 def test_owl_imports_is_not_followed(demo_client):
     with recording_server() as (base, requested):
-        body = example("ostervik.ttl") + f"\n<https://data.ostervik.example/ssc/> <http://www.w3.org/2002/07/owl#imports> <{base}/more.ttl> .\n"
+        imports = f"<https://data.ostervik.example/ssc/> <http://www.w3.org/2002/07/owl#imports> <{base}/more.ttl> ."
+        body = example("ostervik.ttl") + "\n" + imports + "\n"
         response = demo_client.post("/assess", data=body, content_type="text/turtle")
     assert response.status_code == 200
     assert response.get_json()["overall_level"]["order"] == EXPECTED["ostervik.ttl"]["overall"]

@@ -45,7 +45,7 @@ def _publish(client, token, body, content_type="text/turtle"):
     return client.post("/assessments", data=body, content_type=content_type, headers=headers)
 
 
-def test_publish_then_read_back(app, client, tokens):
+def test_publish_then_read_back(client, tokens):
     response = _publish(client, tokens["saltmere"], example("saltmere.ttl"))
     assert response.status_code == 201, response.get_data(as_text=True)
     record = response.get_json()

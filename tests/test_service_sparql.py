@@ -145,7 +145,7 @@ def test_not_a_query_and_syntax_errors_are_400(demo_client):
 def test_a_browser_gets_a_query_form_whose_example_runs(demo_client):
     page = demo_client.get("/sparql", headers={"Accept": "text/html,*/*;q=0.8"})
     assert page.status_code == 200 and '<form method="get" action="/sparql">' in page.get_data(as_text=True)
-    example = html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page.get_data(as_text=True), re.S).group(1))
+    example = html.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", page.get_data(as_text=True), re.DOTALL).group(1))
     rows = demo_client.get("/sparql", query_string={"query": example}).get_json()["results"]["bindings"]
     assert {(r["city"]["value"], r["level"]["value"]) for r in rows} >= {("Exampleton", "Optimization"),
                                                                         ("Saltmere", "Alignment")}

@@ -16,7 +16,6 @@ import json
 import multiprocessing
 import queue
 import re
-import threading
 import time
 from dataclasses import dataclass
 
@@ -214,7 +213,7 @@ class QueryRunner:
         self._idle = queue.LifoQueue()
         for worker in self._workers:
             self._idle.put(worker)
-        self._closed = threading.Event()
+        self._closed = False
 
     def run(self, query, media_type, default_graphs=(), named_graphs=()):
         """Evaluate a checked query; Answer, or QueryTimeout / QueryFailed."""
@@ -238,7 +237,7 @@ class QueryRunner:
         return Answer(body, media_type, truncated)
 
     def close(self):
-        if not self._closed.is_set():
-            self._closed.set()
+        if not self._closed:
+            self._closed = True
             for worker in self._workers:
                 worker.stop()

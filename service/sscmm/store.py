@@ -187,7 +187,7 @@ class AssessmentStore:
             self.store.extend(quads)
             self._generation += 1
 
-    def publish(self, triples, result, for_city=None, published=None):
+    def publish(self, triples, result, for_city=None):
         """Store a city's graph (``oxigraph_triples`` of it) with its AssessmentResult.
 
         ``for_city``: the city a token may publish for (None: no restriction). Raises a
@@ -206,7 +206,7 @@ class AssessmentStore:
             id=assessment_id, assessment=assessment, city=city, city_id=short_id(city),
             city_name=summary["city"]["name"], date=summary["assessment"]["date"], level_iri=level["iri"],
             level_order=level["order"], level_name=level["name"], model=summary["model"]["iri"],
-            published=published or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+            published=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
         graph_name, results_name = assessment_graph(assessment_id), result_graph(assessment_id)
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in triples]
         quads += [ox.Quad(t.subject, t.predicate, t.object, results_name) for t in oxigraph_triples(result.to_graph())]
@@ -251,8 +251,8 @@ class AssessmentStore:
         return None
 
     def serialize(self, assessment_id, fmt, with_result=False):
-        """The published graph in an RDF format; with_result (TriG, N-Quads): the result
-        graph too, as a second named graph."""
+        """The published graph in an RDF format; with_result (for TriG): the result graph
+        too, as a second named graph."""
         names = [assessment_graph(assessment_id)] + ([result_graph(assessment_id)] if with_result else [])
         if with_result:
             quads = [q for name in names for q in self.store.quads_for_pattern(None, None, None, name)]

@@ -83,7 +83,7 @@ def services():
 
 def create_app(config=None):
     """The Flask application; ``config`` overrides the environment (tests pass DATA_DIR)."""
-    from . import assess, assessments, cities, meta, model, sparql
+    from . import assess, assessments, cities, meta, model, sparql  # they import services() from here
 
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(DEFAULTS)

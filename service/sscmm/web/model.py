@@ -83,7 +83,7 @@ def _description(graph, subjects):
 
 
 def _label(graph, term):
-    labels = sorted(graph.objects(term, SKOS.prefLabel), key=lambda l: (l.language != "en", str(l)))
+    labels = sorted(graph.objects(term, SKOS.prefLabel), key=lambda label: (label.language != "en", str(label)))
     labels = labels or sorted(graph.objects(term, RDFS.label), key=str) or sorted(graph.objects(term, DCTERMS.title), key=str)
     if labels:
         return str(labels[0])

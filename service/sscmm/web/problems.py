@@ -41,7 +41,7 @@ def _http_error(error):
     return problem.response()
 
 
-def _unexpected(error):
+def _unexpected(_error):
     log.exception("unexpected error on %s %s", request.method, request.path)
     return Problem(500, "an unexpected error occurred; it has been logged").response()
 
