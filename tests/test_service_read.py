@@ -4,6 +4,7 @@ model and its IRIs, the index, health, the OpenAPI document, and the generic err
 import json
 import re
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -214,6 +215,14 @@ def test_undescribed_iri_is_404(demo_client):
 
 
 # -- meta, generic errors -------------------------------------------------------------------
+
+def test_demo_publishes_each_example_once(demo_app):
+    store = demo_app.extensions["sscmm"].store
+    before = store.store.dump(format=ox.RdfFormat.N_QUADS)
+    demo_app.extensions["sscmm"].publish_examples()
+    assert store.store.dump(format=ox.RdfFormat.N_QUADS) == before
+    assert len(store.records()) == len(EXPECTED)
+
 
 def test_health(demo_client):
     response = demo_client.get("/health")

@@ -100,7 +100,6 @@ class Job:
 @dataclass(frozen=True)
 class Answer:
     body: bytes
-    media_type: str
     truncated: bool
 
 
@@ -234,7 +233,7 @@ class QueryRunner:
         if status != "ok":
             raise QueryFailed(status, payload[0])
         body, truncated = payload
-        return Answer(body, media_type, truncated)
+        return Answer(body, truncated)
 
     def close(self):
         if not self._closed:

@@ -56,7 +56,7 @@ def _unsupported(what):
                    "(or a multipart/form-data file of one)", supported=list(RDF_BODY_TYPES))
 
 
-def rdf_response(triples_or_quads, media_type, status=200, headers=None):
-    """pyoxigraph triples (or quads, for TriG) written in the negotiated RDF media type."""
-    body = ox.serialize(triples_or_quads, format=ox.RdfFormat.from_media_type(media_type), prefixes=PREFIX_IRIS)
-    return Response(body, status=status, mimetype=media_type, headers=headers)
+def rdf_response(triples, media_type):
+    """pyoxigraph triples written in the negotiated RDF media type."""
+    body = ox.serialize(triples, format=ox.RdfFormat.from_media_type(media_type), prefixes=PREFIX_IRIS)
+    return Response(body, mimetype=media_type)
