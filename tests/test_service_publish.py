@@ -196,6 +196,7 @@ def test_only_the_tokens_hash_is_stored(tmp_path):
     token, token_id = store.create(SALTMERE_CITY)
     text = (tmp_path / "tokens.json").read_text(encoding="utf-8")
     assert token not in text and token_id in text
+    assert token.startswith("sscmm_")  # never "-": a command line would take it for an option
     assert store.city_for(token) == SALTMERE_CITY and store.city_for(token + "x") is None
     assert (tmp_path / "tokens.json").stat().st_mode & 0o077 == 0
 

@@ -16,6 +16,7 @@ from rdflib import Graph, URIRef
 
 from sscmm.queries import QueryRefused, check_query
 
+from .service_support import recording_server
 from .test_examples import EXPECTED
 
 PROBLEM = "application/problem+json"
@@ -119,6 +120,13 @@ def test_update_is_refused_and_changes_nothing(demo_app, demo_client, send):
 def test_service_is_refused_wherever_it_is(demo_client, query):
     response = demo_client.get("/sparql", query_string={"query": query})
     assert response.status_code == 400 and response.get_json()["type"].endswith("/service-refused")
+
+
+def test_service_never_calls_out(demo_client):
+    with recording_server() as (base, requested):
+        query = f"SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{base}/sparql> {{ ?s ?p ?o }} }} }} }}"
+        response = demo_client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 400 and requested == []
 
 
 @pytest.mark.parametrize("query, form", [
