@@ -50,3 +50,25 @@ def run_cli(*args, timeout=300):
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "sscmm"]
     return subprocess.run(command + list(args), capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, "PYTHONIOENCODING": "utf-8"}, cwd=ROOT)
+
+
+def make_app(data_dir, **config):
+    """The service app over a fresh store in data_dir (Flask's test client drives it)."""
+    from sscmm.web import create_app
+
+    return create_app({"DATA_DIR": str(data_dir), **config})
+
+
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory):
+    """One app with the example cities published, for the tests that only read. A short
+    SPARQL time limit and row cap, and one query worker, so the limits can be shown."""
+    app = make_app(tmp_path_factory.mktemp("demo-data"), SPARQL_TIMEOUT=2, SPARQL_MAX_ROWS=100, SPARQL_WORKERS=1)
+    app.extensions["sscmm"].publish_examples()
+    yield app
+    app.extensions["sscmm"].close()
+
+
+@pytest.fixture
+def demo_client(demo_app):
+    return demo_app.test_client()

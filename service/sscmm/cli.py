@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the thing checked is wrong (model problems, stale files
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -140,6 +141,52 @@ def cmd_assess(args):
     return 0
 
 
+def _data_dir(args):
+    return args.data_dir or os.environ.get("SSCMM_DATA_DIR") or "var"
+
+
+def cmd_serve(args):
+    import logging
+
+    from .web import create_app, serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    app = create_app({"DATA_DIR": _data_dir(args)})
+    if args.demo:
+        app.extensions["sscmm"].publish_examples()
+    _err(f"sscmm: serving on http://{args.host}:{args.port}/ (data in {_data_dir(args)})")
+    serve(app, args.host, args.port)
+    return 0
+
+
+def cmd_token_create(args):
+    from .tokens import TokenStore
+
+    token, token_id = TokenStore(_data_dir(args)).create(args.city)
+    print(token)
+    _err(f"token {token_id} publishes for {args.city}; it is shown only now (only its hash is kept)")
+    return 0
+
+
+def cmd_token_revoke(args):
+    from .tokens import TokenStore
+
+    if TokenStore(_data_dir(args)).revoke(args.token):
+        _err("revoked")
+        return 0
+    _err("sscmm: no live token matches")
+    return 1
+
+
+def cmd_token_list(args):
+    from .tokens import TokenStore
+
+    for entry in TokenStore(_data_dir(args)).list():
+        state = f"revoked {entry['revoked']}" if entry["revoked"] else "live"
+        print(f"{entry['id']}  {entry['city']}  created {entry['created']}  {state}")
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="sscmm", description="ITU-T Y.4904 Smart Sustainable Cities Maturity Model as a knowledge graph.")
@@ -154,6 +201,28 @@ def build_parser():
     assess.add_argument("--input-format", help="input format when the extension does not say it "
                         "(turtle, trig, json-ld, nt, xml)")
     assess.set_defaults(func=cmd_assess)
+
+    data_dir_help = "the service's data directory (default: $SSCMM_DATA_DIR, else ./var)"
+    serve = commands.add_parser("serve", help="run the HTTP service (waitress) over the store in the data directory")
+    serve.add_argument("--host", default=os.environ.get("SSCMM_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("SSCMM_PORT", "8080")))
+    serve.add_argument("--data-dir", help=data_dir_help)
+    serve.add_argument("--demo", action="store_true", help="publish the example cities of data/examples at start")
+    serve.set_defaults(func=cmd_serve)
+
+    token = commands.add_parser("token", help="create, revoke and list the tokens cities publish with")
+    token_commands = token.add_subparsers(dest="token_command", required=True, metavar="SUBCOMMAND")
+    create = token_commands.add_parser("create", help="print a new token for a city (shown once)")
+    create.add_argument("--city", required=True, help="the city's IRI, as in its graph (sscmm:forCity)")
+    create.add_argument("--data-dir", help=data_dir_help)
+    create.set_defaults(func=cmd_token_create)
+    revoke = token_commands.add_parser("revoke", help="revoke a token (give the token or its id)")
+    revoke.add_argument("token", metavar="TOKEN_OR_ID")
+    revoke.add_argument("--data-dir", help=data_dir_help)
+    revoke.set_defaults(func=cmd_token_revoke)
+    listing = token_commands.add_parser("list", help="list token ids, their cities and whether they are live")
+    listing.add_argument("--data-dir", help=data_dir_help)
+    listing.set_defaults(func=cmd_token_list)
 
     model = commands.add_parser("model", help="inspect, check, generate and document the model")
     model_commands = model.add_subparsers(dest="model_command", required=True, metavar="SUBCOMMAND")

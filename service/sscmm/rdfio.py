@@ -2,12 +2,14 @@
 
 Formats by file extension or name; a parse error names the line (and column where the
 parser gives one). Nothing is fetched while parsing: JSON-LD remote contexts, and any
-other URL a parser would open, are refused by an audit hook scoped to the parse.
+other URL a parser would open, are refused by an audit hook scoped to the parse. RDF/XML
+that declares entities is refused before parsing, so no entity is ever expanded.
 """
 
 import contextvars
 import re
 import sys
+import xml.parsers.expat
 from pathlib import Path
 
 from rdflib import Dataset, Graph
@@ -65,6 +67,8 @@ def parse(data, fmt, base="urn:sscmm:input:"):
     """Parse bytes or text into one Graph (the union of a TriG dataset's graphs)."""
     token = _no_network.set(True)
     try:
+        if fmt == "xml":
+            _refuse_xml_entities(data)
         if fmt == "trig":
             dataset = Dataset()
             dataset.parse(data=data, format="trig", publicID=base)
@@ -85,6 +89,31 @@ def parse(data, fmt, base="urn:sscmm:input:"):
         _no_network.reset(token)
 
 
+class _PrologEnd(Exception):
+    """The first element starts: no entity can be declared after it."""
+
+
+def _refuse_xml_entities(data):
+    """Entity declarations let a few bytes expand into gigabytes (and external ones read
+    files); a city's graph needs none, so a document that declares one is not read."""
+    parser = xml.parsers.expat.ParserCreate()
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    def refuse(name, *_):
+        raise InputError(f"XML entity declarations are not accepted (entity {name!r})",
+                         line=parser.CurrentLineNumber, column=parser.CurrentColumnNumber + 1)
+
+    def stop(*_):
+        raise _PrologEnd
+
+    parser.EntityDeclHandler = refuse
+    parser.StartElementHandler = stop
+    try:
+        parser.Parse(data, True)
+    except (_PrologEnd, xml.parsers.expat.ExpatError):  # syntax errors: the RDF/XML parser reports them
+        pass
+
+
 def parse_file(path, given_format=None):
     path = Path(path)
     fmt = format_for(path.name, given_format)
@@ -95,11 +124,21 @@ def parse_file(path, given_format=None):
     return parse(data, fmt, base=path.resolve().as_uri())
 
 
+def _bad_syntax_column(err):
+    """BadSyntax keeps the document (as UTF-8) and the character offset of the error."""
+    document, offset = getattr(err, "_str", None), getattr(err, "_i", None)
+    if not isinstance(document, bytes) or not isinstance(offset, int):
+        return None
+    text = document.decode("utf-8", errors="replace")
+    return offset - text.rfind("\n", 0, offset)
+
+
 def _located(err):
     """An InputError with the line (and column) the parser reported, if any."""
     lines = getattr(err, "lines", None)  # rdflib's notation3/turtle BadSyntax
     if isinstance(lines, int):
-        return InputError(f"bad syntax ({getattr(err, '_why', None) or 'parse error'})", line=lines + 1)
+        return InputError(f"bad syntax ({getattr(err, '_why', None) or 'parse error'})", line=lines + 1,
+                          column=_bad_syntax_column(err))
     get_line = getattr(err, "getLineNumber", None)  # xml.sax
     if callable(get_line):
         return InputError(err.getMessage(), line=get_line(), column=err.getColumnNumber())

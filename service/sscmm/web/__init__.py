@@ -1,0 +1,110 @@
+"""The HTTP service: assess, publish, read back, SPARQL and the model.
+
+``create_app(config=None)`` builds the Flask application; configuration comes from the
+defaults below, then ``SSCMM_*`` environment variables (``SSCMM_DATA_DIR`` sets
+``DATA_DIR``; values are read as JSON when they parse, so numbers are numbers), then the
+``config`` mapping. One blueprint per resource; one store, token file and pool of SPARQL
+workers per process (``app.extensions["sscmm"]``). ``serve`` runs the app under waitress.
+"""
+
+import logging
+
+from flask import Flask, current_app
+
+from ..engine import engine_for
+from ..model import ModelError, find_model
+from ..paths import ROOT
+from ..queries import QueryRunner
+from ..rdfio import InputError, format_for, parse_file
+from ..store import AlreadyPublished, AssessmentStore, current_assessment, oxigraph_triples, short_id
+from ..tokens import TokenStore
+from .problems import Problem, register_error_handlers
+
+EXAMPLES_DIR = ROOT / "data" / "examples"
+DEFAULTS = {
+    "DATA_DIR": "var",  # the store, the token hashes and query snapshots
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,  # bytes; a larger body is refused with 413
+    "SPARQL_TIMEOUT": 10.0,  # seconds; a query still running then is stopped (503)
+    "SPARQL_MAX_ROWS": 10000,  # solutions or triples; more are cut off (X-SSCMM-Truncated)
+    "SPARQL_WORKERS": 2,  # query worker processes (queries run at the same time)
+    "THREADS": 8,  # waitress worker threads
+}
+log = logging.getLogger("sscmm.web")
+
+
+class Services:
+    """What every request uses: the store, the tokens, the engines and the query workers."""
+
+    def __init__(self, config):
+        self.store = AssessmentStore(config["DATA_DIR"])
+        self.tokens = TokenStore(config["DATA_DIR"])
+        self.engine = engine_for(None)  # built before the first request, not during it
+        self.store.load_model(self.engine.model)
+        self.queries = QueryRunner(self.store, workers=config["SPARQL_WORKERS"], timeout=config["SPARQL_TIMEOUT"],
+                                   max_rows=config["SPARQL_MAX_ROWS"])
+
+    def engine_named(self, name):
+        """The engine of a model by its short name (None: the default); 400 for an unknown
+        name, checked against the loaded model before any engine is built."""
+        if name is None or name == self.engine.name:
+            return self.engine
+        try:
+            find_model(self.engine.model, name)
+        except ModelError as err:
+            raise Problem(400, str(err), slug="unknown-model") from None
+        return engine_for(name)
+
+    def publish_examples(self):
+        """Publish every example city of data/examples that is not published yet."""
+        for path in sorted(EXAMPLES_DIR.iterdir()):
+            try:
+                format_for(path.name)
+            except InputError:
+                continue
+            graph = parse_file(path)
+            assessment = current_assessment(graph)
+            if assessment is not None and self.store.record(short_id(assessment)) is not None:
+                continue
+            try:
+                record = self.store.publish(oxigraph_triples(graph), self.engine.assess(graph))
+                log.info("demo: published %s (%s, level %s) as /assessments/%s",
+                         path.name, record.city_name, record.level_order, record.id)
+            except AlreadyPublished:
+                continue
+
+    def close(self):
+        self.queries.close()
+        self.store.close()
+
+
+def services():
+    return current_app.extensions["sscmm"]
+
+
+def create_app(config=None):
+    """The Flask application; ``config`` overrides the environment (tests pass DATA_DIR)."""
+    from . import assess, assessments, cities, meta, model, sparql  # they import services() from here
+
+    app = Flask(__name__, static_folder=None)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("SSCMM")
+    app.config.from_mapping(config or {})
+    app.extensions["sscmm"] = Services(app.config)
+    for blueprint in (assess.bp, assessments.bp, cities.bp, sparql.bp, model.bp, meta.bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+    return app
+
+
+def serve(app, host, port):
+    """Run under waitress (threads in one process: one RocksDB writer) until stopped."""
+    import signal
+    import sys
+
+    from waitress import serve as waitress_serve
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        waitress_serve(app, host=host, port=port, threads=int(app.config["THREADS"]), ident="sscmm")
+    finally:
+        app.extensions["sscmm"].close()

@@ -1,0 +1,180 @@
+"""The OpenAPI 3.1 description of the service (GET /openapi.json).
+
+Written out rather than generated: a test checks that every route Flask serves is here.
+"""
+
+from http import HTTPStatus
+
+from .. import __version__
+from ..queries import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES
+from .content import RDF_BODY_TYPES
+
+_TEXT = {"type": "string"}
+_RDF_MODEL_TYPES = ("text/turtle", "application/ld+json", "text/html")
+
+
+def _problems(*codes):
+    return {str(code): {"description": HTTPStatus(code).phrase,
+                        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+            for code in codes}
+
+
+def _content(*media_types, schema=None):
+    return {media_type: {"schema": schema or _TEXT} for media_type in media_types}
+
+
+def _ok(description, *media_types, schema=None, **problems):
+    return {"200": {"description": description, "content": _content(*media_types, schema=schema)}, **problems}
+
+
+def _get(summary, description, responses, parameters=(), tag=None):
+    return {"get": {"summary": summary, "description": description, "tags": [tag] if tag else [],
+                    "parameters": list(parameters), "responses": responses}}
+
+
+def _path_parameter(name, description):
+    return {"name": name, "in": "path", "required": True, "description": description, "schema": _TEXT}
+
+
+_MODEL_PARAMETER = {"name": "model", "in": "query", "required": False, "schema": _TEXT,
+                    "description": "the model's short name (its dcterms:identifier); default y4904"}
+_RDF_BODY = {
+    "required": True,
+    "description": "the city's assessment graph (docs/assessment-format.md), or a multipart form with the file",
+    "content": {**_content(*RDF_BODY_TYPES),
+                "multipart/form-data": {"schema": {"type": "object", "properties": {
+                    "file": {"type": "string", "contentMediaType": "application/octet-stream"}}}}},
+}
+_RESULT = {"$ref": "#/components/schemas/AssessmentResult"}
+_RECORD = {"$ref": "#/components/schemas/AssessmentRecord"}
+_CITY = {"$ref": "#/components/schemas/City"}
+
+
+def _model_part(summary):
+    return _get(summary, "Turtle, JSON-LD or an HTML page, by Accept.",
+                {**_ok(summary, *_RDF_MODEL_TYPES), **_problems(404, 406)}, [_MODEL_PARAMETER], tag="model")
+
+
+def _resolved(prefix):
+    return _get(f"A term under https://w3id.org/sscmm/{prefix}/", "The IRI https://w3id.org/sscmm/" + prefix +
+                "/{path} described: Turtle, JSON-LD or HTML, by Accept.",
+                {**_ok("the term's description", *_RDF_MODEL_TYPES), **_problems(404, 406)},
+                [_path_parameter("path", "the rest of the IRI")], tag="model")
+
+
+def openapi():
+    """The OpenAPI document, as a dict ready for JSON."""
+    sparql_parameters = [
+        {"name": "query", "in": "query", "required": False, "schema": _TEXT, "description": "the SPARQL query"},
+        {"name": "default-graph-uri", "in": "query", "required": False, "schema": {"type": "array", "items": _TEXT},
+         "description": "graphs whose union is the default graph (default: all graphs)"},
+        {"name": "named-graph-uri", "in": "query", "required": False, "schema": {"type": "array", "items": _TEXT},
+         "description": "the graphs GRAPH may name (default: all)"},
+    ]
+    sparql_responses = {
+        "200": {"description": "the results; X-SSCMM-Truncated: true when the row cap cut them off",
+                "headers": {"X-SSCMM-Truncated": {"schema": _TEXT}, "X-SSCMM-Max-Rows": {"schema": _TEXT}},
+                "content": _content(*RESULT_MEDIA_TYPES, *GRAPH_MEDIA_TYPES)},
+        **_problems(400, 406, 413, 415, 503),
+    }
+    sparql_doc = ("SPARQL 1.1 Protocol, queries only, over the union of all published graphs plus the named "
+                  "graphs. Update and SERVICE are refused with 400; the time limit stops a query with 503.")
+    paths = {
+        "/": _get("Index", "Links to the resources.", _ok("links", "text/html", "application/json"), tag="meta"),
+        "/health": _get("Health", "Whether the service is up, and what it holds.",
+                        _ok("up", "application/json", schema={"type": "object"}), tag="meta"),
+        "/openapi.json": _get("This document", "OpenAPI 3.1.", _ok("the document", "application/json"), tag="meta"),
+        "/assess": {"post": {
+            "summary": "Assess a city's graph", "tags": ["assess"],
+            "description": "The result of `sscmm assess`, as JSON or as RDF (report, derived facts, PROV). "
+                           "Nothing is stored.",
+            "parameters": [_MODEL_PARAMETER], "requestBody": _RDF_BODY,
+            "responses": {"200": {"description": "the result", "content": {
+                              **_content("application/json", schema=_RESULT),
+                              **_content("text/turtle", "application/ld+json")}},
+                          **_problems(400, 406, 413, 415, 422)}}},
+        "/assessments": {"post": {
+            "summary": "Publish an assessment", "tags": ["assessments"],
+            "description": "Needs a token bound to the assessment's city (`sscmm token create`). The graph "
+                           "and its computed result are stored in one transaction.",
+            "security": [{"cityToken": []}], "parameters": [_MODEL_PARAMETER], "requestBody": _RDF_BODY,
+            "responses": {"201": {"description": "published", "headers": {"Location": {"schema": _TEXT}},
+                                  "content": _content("application/json", schema=_RECORD)},
+                          **_problems(400, 401, 403, 406, 409, 413, 415, 422)}}},
+        "/assessments/{assessment_id}": _get(
+            "A published assessment",
+            "JSON: the result; Turtle, JSON-LD: the published graph; TriG: the published graph and the result "
+            "graph; HTML: a page.",
+            {"200": {"description": "the assessment", "content": {
+                **_content("application/json", schema=_RESULT),
+                **_content("text/html", "text/turtle", "application/ld+json", "application/trig")}},
+             **_problems(404, 406)},
+            [_path_parameter("assessment_id", "the id given when it was published")], tag="assessments"),
+        "/cities": _get("Cities", "Every city with published assessments: the latest overall level and the "
+                        "assessments over time.",
+                        {**_ok("the cities", "application/json", "text/html", schema={
+                            "type": "object", "properties": {"cities": {"type": "array", "items": _CITY}}}),
+                         **_problems(406)}, tag="cities"),
+        "/cities/{city_id}": _get("A city", "Its latest overall level and its assessments over time.",
+                                  {**_ok("the city", "application/json", "text/html", schema=_CITY),
+                                   **_problems(404, 406)},
+                                  [_path_parameter("city_id", "the city's id (from /cities)")], tag="cities"),
+        "/sparql": {
+            "get": {"summary": "SPARQL query", "tags": ["sparql"], "description": sparql_doc,
+                    "parameters": sparql_parameters, "responses": sparql_responses},
+            "post": {"summary": "SPARQL query", "tags": ["sparql"], "description": sparql_doc,
+                     "requestBody": {"required": True, "content": {
+                         "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                             "query": _TEXT}}},
+                         "application/sparql-query": {"schema": _TEXT}}},
+                     "parameters": sparql_parameters[1:], "responses": sparql_responses}},
+        "/model": _model_part("The model"),
+        "/model/levels": _model_part("The model's levels"),
+        "/model/aspects": _model_part("The model's achievement aspects"),
+        "/model/achievements": _model_part("The model's achievements"),
+        "/model/kpis": _model_part("The KPIs of the model's catalogue"),
+        "/model/kpis/{code}": _get(
+            "A KPI", "By its code, written either way (`EC:ICT:ICT:1C`, `EC-ICT-ICT-1C`), with its data points.",
+            {**_ok("the KPI", *_RDF_MODEL_TYPES), **_problems(404, 406)},
+            [_path_parameter("code", "the KPI's code"), _MODEL_PARAMETER], tag="model"),
+        "/ontology": _get("The sscmm vocabulary", "The terms of https://w3id.org/sscmm/ontology#.",
+                          {**_ok("the vocabulary", *_RDF_MODEL_TYPES), **_problems(406)}, tag="model"),
+        "/model/{path}": _resolved("model"),
+        "/kpi/{path}": _resolved("kpi"),
+        "/unit/{path}": _resolved("unit"),
+        "/ref/{path}": _resolved("ref"),
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "sscmm", "version": __version__,
+                 "description": "The ITU-T Y.4904 Smart Sustainable Cities Maturity Model as a knowledge-graph "
+                                "service: assess a city's graph, publish assessments, read them back, query "
+                                "them with SPARQL, and browse the model. See docs/service.md."},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"cityToken": {"type": "http", "scheme": "bearer",
+                                              "description": "a token from `sscmm token create --city IRI`"}},
+            "schemas": {
+                "Problem": {"type": "object", "required": ["type", "title", "status"], "properties": {
+                    "type": _TEXT, "title": _TEXT, "status": {"type": "integer"}, "detail": _TEXT,
+                    "instance": _TEXT, "line": {"type": "integer"}, "column": {"type": "integer"},
+                    "errors": {"type": "array", "items": {"type": "object"}}}},
+                "Level": {"type": ["object", "null"], "properties": {
+                    "order": {"type": "integer"}, "name": _TEXT, "iri": _TEXT}},
+                "AssessmentResult": {"type": "object", "description": "as `sscmm assess --format json`",
+                                     "properties": {"city": {"type": ["object", "null"]},
+                                                    "assessment": {"type": ["object", "null"]},
+                                                    "overall_level": {"$ref": "#/components/schemas/Level"},
+                                                    "aspects": {"type": "array"}, "dimensions": {"type": "array"},
+                                                    "levels": {"type": "array"}, "kpis": {"type": "array"},
+                                                    "actions": {"type": "array"}, "input_errors": {"type": "array"}}},
+                "AssessmentRecord": {"type": "object", "properties": {
+                    "id": _TEXT, "assessment": _TEXT, "date": {"type": ["string", "null"]},
+                    "overall_level": {"$ref": "#/components/schemas/Level"}, "model": _TEXT, "published": _TEXT,
+                    "link": _TEXT}},
+                "City": {"type": "object", "properties": {
+                    "id": _TEXT, "iri": _TEXT, "name": _TEXT, "link": _TEXT, "latest": _RECORD,
+                    "assessments": {"type": "array", "items": _RECORD}}},
+            },
+        },
+    }
