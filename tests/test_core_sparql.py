@@ -11,10 +11,11 @@ from pyshacl import validate
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, SH
 from sscmm.coresparql import UnsupportedShape, compile_shapes
-from sscmm.engine import _to_ox, _to_rdflib, engine_for
+from sscmm.engine import engine_for
 from sscmm.paths import ROOT
 from sscmm.rdfio import parse_file
 from sscmm.result import InputProblem
+from sscmm.terms import to_ox, to_rdflib
 
 from .test_input_errors import CASES, _assess
 
@@ -86,12 +87,12 @@ def _rows(shapes_ttl, data_ttl):
     shapes = Graph().parse(data=PREFIXES + shapes_ttl, format="turtle")
     data = Graph().parse(data=PREFIXES + data_ttl, format="turtle")
     store = ox.Store()
-    store.extend([ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), ox.NamedNode("urn:g")) for s, p, o in data])
+    store.extend([ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode("urn:g")) for s, p, o in data])
     ours = set()
     for compiled in compile_shapes(shapes):
         for row in store.query(compiled.query, use_default_graph_as_union=True):
-            ours.add((_to_rdflib(row["shape"]), _to_rdflib(row["focus"]),
-                      _value(_to_rdflib(row["v"])) if row["v"] is not None else None))
+            ours.add((to_rdflib(row["shape"]), to_rdflib(row["focus"]),
+                      _value(to_rdflib(row["v"])) if row["v"] is not None else None))
     _conforms, report, _ = validate(data, shacl_graph=shapes, inference="none")
     parents = {prop: node for node, prop in shapes.subject_objects(SH.property)}
     theirs = {(parents.get(report.value(r, SH.sourceShape), report.value(r, SH.sourceShape)),

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
@@ -32,11 +32,11 @@ from .model import find_model, load_model
 from .namespaces import SSCMM, bind_prefixes
 from .paths import ROOT, SHAPES_DIR
 from .result import AssessmentResult, Failure, InputProblem
+from .terms import to_ox, to_rdflib
 from .validation import PreparedShapes
 
 RULES_DIR = ROOT / "rules"
 INPUT_SHAPES_DIR = SHAPES_DIR / "input"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 MODEL_G = ox.NamedNode("urn:sscmm:graph:model")
 INPUT_G = ox.NamedNode("urn:sscmm:graph:input")
 DERIVED_G = ox.NamedNode("urn:sscmm:graph:derived")
@@ -50,30 +50,6 @@ def _read_queries(folder):
     return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(Path(folder).glob("*.rq"))]
 
 
-def _to_ox(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
-def _to_rdflib(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
 class _Terms:
     """Term conversion with a memo: a city's graph repeats its IRIs and values many times.
     One instance per assessment, so nothing outlives it."""
@@ -84,13 +60,13 @@ class _Terms:
     def ox(self, term):
         found = self._ox.get(term)
         if found is None:
-            found = self._ox[term] = _to_ox(term)
+            found = self._ox[term] = to_ox(term)
         return found
 
     def rdflib(self, term):
         found = self._rdflib.get(term)
         if found is None:
-            found = self._rdflib[term] = _to_rdflib(term)
+            found = self._rdflib[term] = to_rdflib(term)
         return found
 
     def triple(self, t):
@@ -140,7 +116,7 @@ class Engine:
         self.derive_rules = _read_queries(RULES_DIR / "derive")
         self.conclude_rules = _read_queries(RULES_DIR / "conclude")
         self.view_query = shapes_view_query(self.level_shapes)
-        self._model_quads = [ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), MODEL_G)
+        self._model_quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), MODEL_G)
                              for g in (self.model, self.level_shapes) for s, p, o in g]
 
     # -- the four steps -------------------------------------------------------------

@@ -26,10 +26,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from .namespaces import DCAT, DCTERMS, FOAF, PREFIXES, RDF, SSCMM, XSD
 from .rdfio import InputError
+from .terms import to_ox
 
 CATALOGUE_GRAPH = ox.NamedNode("urn:sscmm:catalogue")
 MODEL_GRAPH = ox.NamedNode("urn:sscmm:model")
@@ -50,25 +51,13 @@ def short_id(iri):
     return hashlib.sha256(str(iri).encode("utf-8")).hexdigest()[:12]
 
 
-def _term(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
 def oxigraph_triples(graph):
     """The graph's triples as pyoxigraph terms; a term the store cannot hold (an IRI with a
     space, a malformed language tag) is an InputError, found before anything is assessed."""
     triples = []
     for triple in graph:
         try:
-            triples.append(ox.Triple(*(_term(t) for t in triple)))
+            triples.append(ox.Triple(*(to_ox(t) for t in triple)))
         except ValueError:
             raise InputError(_why_unstorable(triple)) from None
     return triples
@@ -77,7 +66,7 @@ def oxigraph_triples(graph):
 def _why_unstorable(triple):
     for term in triple:
         try:
-            _term(term)
+            to_ox(term)
         except ValueError as err:
             return f"{_shown(term)} cannot be stored as RDF: {err}"
     return f"the triple {' '.join(_shown(t) for t in triple)} cannot be stored as RDF"
@@ -212,7 +201,7 @@ class AssessmentStore:
         quads += [ox.Quad(t.subject, t.predicate, t.object, results_name) for t in oxigraph_triples(result.to_graph())]
         quads.append(ox.Quad(results_name, ox.NamedNode(str(RDF.value)), ox.Literal(result.to_json(), datatype=RDF_JSON),
                              results_name))
-        quads += [ox.Quad(*(_term(t) for t in triple), CATALOGUE_GRAPH) for triple in _catalogue_triples(record)]
+        quads += [ox.Quad(*(to_ox(t) for t in triple), CATALOGUE_GRAPH) for triple in _catalogue_triples(record)]
         with self._write_lock:
             if self.record(assessment_id) is not None:
                 raise AlreadyPublished(assessment_id, assessment)
