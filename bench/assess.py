@@ -15,9 +15,10 @@
        graph plus the derived facts of (a) plus the model's rdf:type, rdfs:subClassOf and
        KPI facts (what the engine validated before it compiled the input shapes to
        SPARQL); timed: parsing the shapes + validating. Building that graph is not timed;
-   (c) compares conformance: the set of (node shape, focus node, value) of (a) — pyshacl's
-       level results plus the compiled input-shape rows — must equal (b)'s, and so must
-       sh:conforms; otherwise a MISMATCH line and exit 1;
+   (c) compares conformance: the set of (node shape, focus node, value) of (a)'s level
+       results must equal (b)'s, and so must sh:conforms (so (b)'s input shapes must find
+       nothing, as (a)'s compiled ones did: a city with input errors is a mismatch);
+       otherwise a MISMATCH line and exit 1;
    (d) for the first ``--pipeline-cities`` cities, the naive pipeline: everything (a) does,
        the rdflib way — model and city in one in-memory rdflib Graph, the input checks and
        rules/*.rq run with rdflib's SPARQL engine, pyshacl with the shapes parsed per call;
@@ -41,7 +42,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from rdflib import BNode, Graph
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.namespace import RDF, SH
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -49,7 +50,7 @@ from sscmm.engine import INPUT_SHAPES_DIR, Engine, engine_for  # noqa: E402
 from sscmm.levelshapes import LEVEL_SHAPES_DIR  # noqa: E402
 from sscmm.namespaces import SSCMM  # noqa: E402
 from sscmm.paths import ROOT  # noqa: E402
-from sscmm.validation import naive_validate  # noqa: E402
+from sscmm.validation import naive_validate, whole_graph  # noqa: E402
 from synthetic import synthetic_city  # noqa: E402
 
 TARGET_P50_MS = 100.0
@@ -207,24 +208,6 @@ def naive_call(texts, data):
     return shapes, conforms, report
 
 
-def model_facts(engine: Engine):
-    """The model facts the shapes read: types, subclasses, KPI names, directions, value types."""
-    facts = Graph()
-    for s, p, o in engine.model:
-        if p in (RDF.type, RDFS.subClassOf) or p in (SKOS.prefLabel, SSCMM.direction, SSCMM.valueType) \
-                and (s, RDF.type, SSCMM.KPI) in engine.model:
-            facts.add((s, p, o))
-    return facts
-
-
-def naive_graph(graph, derived, facts):
-    data = Graph()
-    data += graph
-    data += derived
-    data += facts
-    return data
-
-
 def naive_pipeline(engine: Engine, texts, graph):
     """All of assess the rdflib way: rdflib SPARQL for checks and rules, pyshacl with shapes
     parsed per call. Returns the overall level's order (None if the input is rejected)."""
@@ -249,12 +232,6 @@ def naive_pipeline(engine: Engine, texts, graph):
             data.add(triple)
     level = data.value(current, SSCMM.attainedLevel)
     return int(data.value(level, SSCMM.levelOrder)) if level is not None else None
-
-
-def engine_keys(engine: Engine, result):
-    """(node shape, focus, value) of a result: pyshacl's level results and the compiled input rows."""
-    keys = result_keys(result.report, engine.shapes.graph, engine.parent_shape)
-    return keys
 
 
 def main(argv=None):
@@ -291,7 +268,6 @@ def main(argv=None):
     engine.shapes.validate = capturing_validate
     profiler = StepProfiler(engine) if args.profile else None
     texts = shapes_texts(engine)
-    facts = model_facts(engine)
 
     t0 = time.perf_counter()
     engine.assess(Graph().parse(ROOT / "data" / "examples" / "exampleton.ttl", format="turtle")).as_dict()
@@ -328,12 +304,12 @@ def main(argv=None):
         prepared_validation.append(captured["seconds"])
         walked.append(captured["walked"])
 
-        data = naive_graph(graph, result.derived, facts)
+        data = whole_graph(engine.model, graph, result.derived)
         t0 = time.perf_counter()
         shapes, naive_conforms, naive_report = naive_call(texts, data)
         naive.append(time.perf_counter() - t0)
 
-        ours = engine_keys(engine, result)
+        ours = result_keys(result.report, engine.shapes.graph, engine.parent_shape)
         theirs = result_keys(naive_report, shapes)
         same = ours == theirs and _conforms(result.report) == naive_conforms
         piped = ""

@@ -9,33 +9,23 @@ import pyoxigraph as ox
 import pytest
 from pyshacl import validate
 from rdflib import Graph, Literal
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import RDF, SH
 from sscmm.coresparql import UnsupportedShape, compile_shapes
 from sscmm.engine import engine_for
 from sscmm.paths import ROOT
 from sscmm.rdfio import parse_file
 from sscmm.result import InputProblem
 from sscmm.terms import to_ox, to_rdflib
+from sscmm.validation import whole_graph
 
 from .test_input_errors import CASES, _assess
 
 EXAMPLES = sorted((ROOT / "data" / "examples").glob("*.ttl"))
 
 
-def _model_facts(engine):
-    facts = Graph()
-    for s, p, o in engine.model:
-        if p in (RDF.type, RDFS.subClassOf) or (s, RDF.type, engine.model.namespace_manager.expand_curie("sscmm:KPI")) in engine.model:
-            facts.add((s, p, o))
-    return facts
-
-
 def _pyshacl_problems(engine, result):
     """pyshacl with the input shapes over the city's graph, the derived facts and the model facts."""
-    data = Graph()
-    data += result.data
-    data += result.derived
-    data += _model_facts(engine)
+    data = whole_graph(engine.model, result.data, result.derived)
     _conforms, report, _ = validate(data, shacl_graph=engine.input_shapes, inference="none")
     parents = {prop: node for node, prop in engine.input_shapes.subject_objects(SH.property)}
     found = set()
@@ -91,8 +81,8 @@ def _rows(shapes_ttl, data_ttl):
     ours = set()
     for compiled in compile_shapes(shapes):
         for row in store.query(compiled.query, use_default_graph_as_union=True):
-            ours.add((to_rdflib(row["shape"]), to_rdflib(row["focus"]),
-                      _value(to_rdflib(row["v"])) if row["v"] is not None else None))
+            ours.add((to_rdflib(row["shape"]), to_rdflib(row["term"]),
+                      _value(to_rdflib(row["value"])) if row["value"] is not None else None))
     _conforms, report, _ = validate(data, shacl_graph=shapes, inference="none")
     parents = {prop: node for node, prop in shapes.subject_objects(SH.property)}
     theirs = {(parents.get(report.value(r, SH.sourceShape), report.value(r, SH.sourceShape)),

@@ -13,8 +13,9 @@ members are property shapes with ``sh:minCount 1`` only; ``sh:message``,
 ``sh:deactivated``. Anything else raises UnsupportedShape when the shapes are compiled,
 so a shape is never silently skipped.
 
-Each row: ``?shape`` (the node shape), ``?focus``, ``?path`` and ``?value`` (when the
-constraint has them), ``?message``.
+Each row, named as in the SPARQL input checks (shapes/input/checks/*.rq): ``?term`` (the
+focus node), ``?field`` (the path) and ``?value`` when the constraint has them,
+``?message``, and ``?shape`` (the node shape).
 """
 
 from dataclasses import dataclass
@@ -29,9 +30,9 @@ _CASTABLE = {XSD[n] for n in ("string", "boolean", "decimal", "integer", "float"
                               "time", "gYear", "gYearMonth", "gMonth", "gMonthDay", "gDay", "duration",
                               "yearMonthDuration", "dayTimeDuration")}
 _NODE_KINDS = {
-    SH.IRI: "isIRI(?value)", SH.BlankNode: "isBlank(?value)", SH.Literal: "isLiteral(?value)",
-    SH.BlankNodeOrIRI: "(isBlank(?value) || isIRI(?value))", SH.BlankNodeOrLiteral: "(isBlank(?value) || isLiteral(?value))",
-    SH.IRIOrLiteral: "(isIRI(?value) || isLiteral(?value))",
+    SH.IRI: "isIRI(?val)", SH.BlankNode: "isBlank(?val)", SH.Literal: "isLiteral(?val)",
+    SH.BlankNodeOrIRI: "(isBlank(?val) || isIRI(?val))", SH.BlankNodeOrLiteral: "(isBlank(?val) || isLiteral(?val))",
+    SH.IRIOrLiteral: "(isIRI(?val) || isLiteral(?val))",
 }
 _NODE_SHAPE_KEYS = {RDF.type, SH.targetClass, SH.targetNode, SH.property, SH["or"], SH.message, SH.deactivated,
                     SH.severity, SH.name, SH.description}
@@ -63,7 +64,7 @@ def _message(shapes, node, fallback):
 
 
 def _check_keys(shapes, node, allowed, what):
-    extra = sorted({str(p) for p in shapes.predicates(node)} - {str(p) for p in allowed})
+    extra = sorted(set(shapes.predicates(node)) - allowed)
     if extra:
         raise UnsupportedShape(f"{what} {node} uses {', '.join(extra)}, which the SPARQL compiler does not support")
 
@@ -78,11 +79,13 @@ def _focus(shapes, shape):
     return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(parts)} }} }}"
 
 
-def _branch(focus, body, shape, path, message, value="?value"):
-    binds = f"BIND ({_n3(shape)} AS ?shape) BIND ({_n3(message)} AS ?message)"
+def _branch(focus, body, shape, path, message, value="?val"):
+    binds = f"BIND ({_n3(shape)} AS ?shape) BIND ({_n3(message)} AS ?message) BIND (?this AS ?term)"
     if path is not None:
-        binds += f" BIND ({_n3(path)} AS ?path)"
-    return f"{{ {focus} {body} {binds} BIND (?this AS ?focus) {'BIND (' + value + ' AS ?v)' if value else ''} }}"
+        binds += f" BIND ({_n3(path)} AS ?field)"
+    if value:
+        binds += f" BIND ({value} AS ?value)"
+    return f"{{ {focus} {body} {binds} }}"
 
 
 def _property_branches(shapes, shape, prop, focus):
@@ -94,39 +97,39 @@ def _property_branches(shapes, shape, prop, focus):
     message = _message(shapes, prop, f"{path} does not conform")
     branches = []
 
-    def add(body, value="?value"):
+    def add(body, value="?val"):
         branches.append(_branch(focus, body, shape, path, message, value))
 
     min_count = shapes.value(prop, SH.minCount)
     if min_count is not None and int(min_count) > 0:
         if int(min_count) == 1:
-            add(f"OPTIONAL {{ ?this {p} ?value }} FILTER (!BOUND(?value))", value=None)
+            add(f"OPTIONAL {{ ?this {p} ?val }} FILTER (!BOUND(?val))", value=None)
         else:
-            add(f"{{ SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {focus} OPTIONAL {{ ?this {p} ?value }} }}"
+            add(f"{{ SELECT ?this (COUNT(DISTINCT ?val) AS ?n) WHERE {{ {focus} OPTIONAL {{ ?this {p} ?val }} }}"
                 f" GROUP BY ?this }} FILTER (?n < {int(min_count)})", value=None)
     max_count = shapes.value(prop, SH.maxCount)
     if max_count is not None and int(max_count) == 1:  # a self-join: far cheaper than counting every node
-        add(f"{{ SELECT DISTINCT ?this WHERE {{ ?this {p} ?value, ?other . FILTER (!sameTerm(?value, ?other)) }} }} {focus}",
+        add(f"{{ SELECT DISTINCT ?this WHERE {{ ?this {p} ?val, ?other . FILTER (!sameTerm(?val, ?other)) }} }} {focus}",
             value=None)
     elif max_count is not None:
-        add(f"{{ SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {focus} ?this {p} ?value }}"
+        add(f"{{ SELECT ?this (COUNT(DISTINCT ?val) AS ?n) WHERE {{ {focus} ?this {p} ?val }}"
             f" GROUP BY ?this }} FILTER (?n > {int(max_count)})", value=None)
     for cls in shapes.objects(prop, SH["class"]):
-        add(f"?this {p} ?value . OPTIONAL {{ ?value rdf:type/rdfs:subClassOf* {_n3(cls)} . BIND (true AS ?ok) }}"
+        add(f"?this {p} ?val . OPTIONAL {{ ?val rdf:type/rdfs:subClassOf* {_n3(cls)} . BIND (true AS ?ok) }}"
             " FILTER (!BOUND(?ok))")
     datatype = shapes.value(prop, SH.datatype)
     if datatype is not None:
-        wellformed = f" && COALESCE(isLiteral({_n3(datatype)}(?value)), false)" if datatype in _CASTABLE else ""
-        add(f"?this {p} ?value . FILTER (!(isLiteral(?value) && datatype(?value) = {_n3(datatype)}{wellformed}))")
+        wellformed = f" && COALESCE(isLiteral({_n3(datatype)}(?val)), false)" if datatype in _CASTABLE else ""
+        add(f"?this {p} ?val . FILTER (!(isLiteral(?val) && datatype(?val) = {_n3(datatype)}{wellformed}))")
     node_kind = shapes.value(prop, SH.nodeKind)
     if node_kind is not None:
         if node_kind not in _NODE_KINDS:
             raise UnsupportedShape(f"unknown sh:nodeKind {node_kind} in {shape}")
-        add(f"?this {p} ?value . FILTER (!{_NODE_KINDS[node_kind]})")
+        add(f"?this {p} ?val . FILTER (!{_NODE_KINDS[node_kind]})")
     members = shapes.value(prop, SH["in"])
     if members is not None:
-        allowed = " || ".join(f"sameTerm(?value, {_n3(m)})" for m in Collection(shapes, members)) or "false"
-        add(f"?this {p} ?value . FILTER (!({allowed}))")
+        allowed = " || ".join(f"sameTerm(?val, {_n3(m)})" for m in Collection(shapes, members)) or "false"
+        add(f"?this {p} ?val . FILTER (!({allowed}))")
     for required in shapes.objects(prop, SH.hasValue):
         add(f"FILTER NOT EXISTS {{ ?this {p} {_n3(required)} }}", value=None)
     return branches
@@ -157,7 +160,7 @@ def compile_node_shape(shapes: Graph, shape) -> CompiledShape:
     if shapes.value(shape, SH["or"]) is not None:
         branches.append(_or_branch(shapes, shape, focus))
     body = "\n  UNION ".join(branches) if branches else "FILTER (false)"
-    query = f"{_PREFIXES}SELECT DISTINCT ?shape ?focus ?path ?v ?message WHERE {{\n  {body}\n}}"
+    query = f"{_PREFIXES}SELECT DISTINCT ?shape ?term ?field ?value ?message WHERE {{\n  {body}\n}}"
     return CompiledShape(shape=shape, query=query)
 
 

@@ -10,9 +10,9 @@ goes into its own named graph, and every step but the level shapes runs there as
 2. rules/derive/*.rq: SPARQL CONSTRUCT into a separate derived graph (the assessment
    under evaluation, latest and baseline values, one check per selected KPI and level);
 3. pyshacl, with the level shapes harvested once (validation.PreparedShapes), over the
-   part of the city's and derived graphs the level shapes can read (ShapesView): the
-   triples of the predicates on their paths, and the rdf:type triples of the classes they
-   name. Its results are the unmet criteria;
+   part of the city's and derived graphs the level shapes can read (shapes_view_query):
+   the triples of the predicates on their paths, and the rdf:type triples of the classes
+   they name. Its results are the unmet criteria;
 4. rules/conclude/*.rq: the attained level per aspect, dimension, sub-dimension and
    overall, from the criteria that failed.
 """
@@ -40,8 +40,8 @@ INPUT_SHAPES_DIR = SHAPES_DIR / "input"
 MODEL_G = ox.NamedNode("urn:sscmm:graph:model")
 INPUT_G = ox.NamedNode("urn:sscmm:graph:input")
 DERIVED_G = ox.NamedNode("urn:sscmm:graph:derived")
-#: Constraints that read more than the paths they name; a shapes graph using them is
-#: validated over the whole city and derived graphs.
+#: Constraints that read more than the paths they name: a shapes graph using them is
+#: given the whole city and derived graphs.
 _READS_EVERYTHING = (SH.closed, SH.sparql, SH.targetSubjectsOf, SH.targetObjectsOf)
 _PATH_KEYS = (SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
 
@@ -86,15 +86,19 @@ def _path_predicates(shapes, path):
 
 
 def shapes_view_query(shapes: Graph):
-    """A CONSTRUCT of what the shapes can read, or None when they may read anything."""
-    if any((None, key, None) in shapes for key in _READS_EVERYTHING):
-        return None
+    """A CONSTRUCT of what the shapes can read from the city's and derived graphs: the
+    triples of the predicates on their paths, the rdf:type triples of the classes they name,
+    and rdfs:subClassOf. Shapes that may read anything (sh:closed, sh:sparql, targets by
+    predicate) get every triple of those graphs and every type."""
+    everything = any((None, key, None) in shapes for key in _READS_EVERYTHING)
     predicates = {p for path in shapes.objects(None, SH.path) for p in _path_predicates(shapes, path)}
     classes = set(shapes.objects(None, SH["class"])) | set(shapes.objects(None, SH.targetClass))
     values = lambda terms: " ".join(sorted(t.n3() for t in terms))  # noqa: E731
+    only_predicates = "" if everything else f"VALUES ?p {{ {values(predicates)} }}"
+    only_classes = "" if everything else f"VALUES ?c {{ {values(classes)} }} ?o <{RDFS.subClassOf}>* ?c ."
     return f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-    {{ VALUES ?p {{ {values(predicates)} }} GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {MODEL_G}) }}
-    UNION {{ VALUES ?c {{ {values(classes)} }} ?o <{RDFS.subClassOf}>* ?c . ?s a ?o . BIND (<{RDF.type}> AS ?p) }}
+    {{ {only_predicates} GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != {MODEL_G}) }}
+    UNION {{ {only_classes} ?s a ?o . BIND (<{RDF.type}> AS ?p) }}
     UNION {{ ?s <{RDFS.subClassOf}> ?o . BIND (<{RDFS.subClassOf}> AS ?p) }}
 }}"""
 
@@ -141,24 +145,17 @@ class Engine:
             solutions = store.query(query, use_default_graph_as_union=True)
             names = {v.value for v in solutions.variables}
             for row in solutions:
-                term, field = row["focus" if "focus" in names else "term"], row["field" if "field" in names else "path"]
-                value = row["v"] if "v" in names else None
+                term = row["term"]
+                field = row["field"] if "field" in names else None
+                value = row["value"] if "value" in names else None
                 problems.append(InputProblem.of(
                     data, self.model, terms.rdflib(term) if term is not None else None,
                     field=terms.rdflib(field) if field is not None else "", message=row["message"].value,
                     check=name, value=terms.rdflib(value) if value is not None else None))
         return problems
 
-    def _validated_graph(self, store, data, derived, terms):
-        """What pyshacl walks: the view of the level shapes, else everything."""
-        if self.view_query is None:
-            graph = Graph()
-            graph += data
-            graph += derived
-            for s, p, o in self.model:
-                if p in (RDF.type, RDFS.subClassOf):
-                    graph.add((s, p, o))
-            return graph
+    def _validated_graph(self, store, terms):
+        """What pyshacl walks: the view of the level shapes (shapes_view_query)."""
         graph = Graph()
         _add_all(graph, map(terms.triple, store.query(self.view_query, use_default_graph_as_union=True)))
         return graph
@@ -175,7 +172,7 @@ class Engine:
         problems += self._problems(store, self.input_shape_checks, data, terms)
         if problems:
             return AssessmentResult(self, data, derived, Graph(), failures=[], input_errors=problems)
-        _conforms, report = self.shapes.validate(self._validated_graph(store, data, derived, terms))
+        _conforms, report = self.shapes.validate(self._validated_graph(store, terms))
         failures = self._read_report(report)
         current = next(derived.subjects(RDF.type, SSCMM.CurrentAssessment))
         failed_shapes = sorted({f.shape for f in failures})

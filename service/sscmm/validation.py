@@ -15,6 +15,9 @@ from pyshacl.graph_abstraction import DataGraph
 from pyshacl.shapes_graph import ShapesGraph
 from pyshacl.validator import Validator
 from rdflib import Graph
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from .namespaces import SSCMM
 
 OPTIONS = {"inference": "none", "abort_on_first": False, "allow_infos": True, "allow_warnings": True,
            "advanced": False, "inplace": True}
@@ -35,6 +38,20 @@ class PreparedShapes:
         with self._lock:  # ShapesGraph caches lookups; keep one validation at a time on it
             conforms, report, _ = validator.run()
         return conforms, report
+
+
+def whole_graph(model: Graph, *graphs: Graph):
+    """The graphs plus the model facts shapes read (types, subclasses, KPI names, directions
+    and value types): what a plain pyshacl call validates, as the reference the engine's
+    narrower paths are compared with (tests, bench/assess.py)."""
+    kpis = set(model.subjects(RDF.type, SSCMM.KPI))
+    whole = Graph()
+    for graph in graphs:
+        whole += graph
+    for s, p, o in model:
+        if p in (RDF.type, RDFS.subClassOf) or s in kpis and p in (SKOS.prefLabel, SSCMM.direction, SSCMM.valueType):
+            whole.add((s, p, o))
+    return whole
 
 
 def naive_validate(data: Graph, shapes: Graph):
