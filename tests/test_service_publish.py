@@ -69,6 +69,18 @@ def test_a_later_assessment_becomes_the_citys_latest(client, tokens):
     assert city["latest"]["id"] == second.get_json()["id"] != first["id"]
 
 
+def test_a_city_with_several_names_has_the_same_name_everywhere(client, tokens):
+    text = brackenford_variant("names").replace(":city a sscmm:City ;",
+                                                ':city a sscmm:City ; <http://www.w3.org/2004/02/skos/core#prefLabel> "Zed town"@nb, "Alder town"@en ;')
+    text = text.replace('"2024-03-15"^^xsd:date', '"2026-03-15"^^xsd:date')  # the city's latest assessment
+    response = _publish(client, tokens["brackenford"], text)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    record = response.get_json()
+    stored = client.get(record["link"]).get_json()
+    cities = {c["iri"]: c["name"] for c in client.get("/cities").get_json()["cities"]}
+    assert record["city"]["name"] == stored["city"]["name"] == cities[BRACKENFORD_CITY] == "Alder town"
+
+
 @pytest.mark.parametrize("headers, error", [
     ({}, None), ({"Authorization": "Basic dXNlcjpwYXNz"}, None), ({"Authorization": "Bearer "}, None),
     ({"Authorization": "Bearer not-a-token"}, "invalid_token")])

@@ -99,10 +99,12 @@ def _json_value(literal):
 
 
 def _label(graph, term):
+    """The first (sorted) skos:prefLabel, else rdfs:label, else the local name: the same
+    name every time, and the one the service's catalogue shows (store._Q_RECORDS)."""
     for prop in (SKOS.prefLabel, RDFS.label):
-        value = graph.value(term, prop)
-        if value is not None:
-            return str(value)
+        values = sorted(str(value) for value in graph.objects(term, prop))
+        if values:
+            return values[0]
     return _local(term)
 
 

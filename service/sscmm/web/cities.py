@@ -12,14 +12,15 @@ MEDIA_TYPES = ("application/json", "text/html")
 
 
 def _cities(records):
-    """Records (sorted by city, date, publication) grouped into city summaries."""
+    """Records (by date, then publication) grouped into city summaries, sorted by name."""
     cities = {}
     for record in records:
         city = cities.setdefault(record.city_id, {
             "id": record.city_id, "iri": record.city, "name": record.city_name,
             "link": f"/cities/{record.city_id}", "latest": None, "assessments": []})
         city["assessments"].append(record.as_dict())
-        city["latest"] = record.as_dict()
+        city["latest"] = city["assessments"][-1]
+        city["name"] = record.city_name  # as its latest assessment names it
     return sorted(cities.values(), key=lambda c: (c["name"].casefold(), c["id"]))
 
 
