@@ -141,9 +141,10 @@ def test_the_word_service_in_names_strings_and_comments_is_no_service(query, for
 
 
 def test_not_a_query_and_syntax_errors_are_400(demo_client):
-    assert check_query is not None
     with pytest.raises(QueryRefused):
         check_query("PREFIX ex: <https://example.org/>")
+    not_a_query = demo_client.get("/sparql", query_string={"query": "PREFIX ex: <https://example.org/>"})
+    assert not_a_query.status_code == 400 and not_a_query.get_json()["type"].endswith("/not-a-query")
     wrong = demo_client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s ?p }"})
     assert wrong.status_code == 400 and wrong.get_json()["type"].endswith("/syntax-error")
     missing = demo_client.get("/sparql")

@@ -10,7 +10,7 @@ import io
 import shutil
 
 from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError, World, sync_reasoner_hermit
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from .checks import Problem, show
@@ -71,27 +71,13 @@ def is_consistent(graph):
         world.close()
 
 
-def _description(graph, node):
-    out, todo, seen = Graph(), [node], set()
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        for p, o in graph.predicate_objects(current):
-            out.add((current, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
-    return out
-
-
 def _split(graph):
     """(schema graph, [(individual, its triples)]); punned classes stay in the schema."""
     individuals = sorted({
         s for s, t in graph.subject_objects(RDF.type)
         if isinstance(s, URIRef) and not any((s, RDF.type, m) in graph for m in _SCHEMA_TYPES)
     })
-    groups = [(ind, _description(graph, ind)) for ind in individuals]
+    groups = [(ind, graph.cbd(ind, include_reifications=False)) for ind in individuals]
     in_groups = set().union(*(set(g) for _, g in groups)) if groups else set()
     schema = Graph()
     for triple in graph:

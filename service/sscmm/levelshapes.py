@@ -16,7 +16,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
 from .model import find_model
-from .namespaces import SSCMM, bind_prefixes
+from .namespaces import SSCMM, bind_prefixes, local_name
 from .paths import SHAPES_DIR
 
 LEVEL_SHAPES_DIR = SHAPES_DIR / "levels"
@@ -47,11 +47,6 @@ SELECT DISTINCT ?term ?kind WHERE {
 
 class CriteriaError(ValueError):
     """The criteria source does not fit the model (an achievement has no constraint)."""
-
-
-def _local(term):
-    text = str(term)
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def _copy_tree(source, node, target, subject):
@@ -105,13 +100,13 @@ def build_level_shapes(model, name, criteria):
     tree = list(model.query(_Q_TREE, initBindings={"model": model_iri}))
     missing = []
     for row in model.query(_Q_ACHIEVEMENTS, initBindings={"model": model_iri}):
-        shape = ns[_local(row.ach)]
+        shape = ns[local_name(row.ach)]
         if row.kpiAspect.toPython():
             _kpi_shape(shapes, shape, SH.Violation,
                        "This KPI does not meet what the level asks (a baseline value, or the city's target for the level).")
             _metadata(model, shapes, shape, row.ach, row.level, row.aspect)
             for term, kind in tree:
-                roll_up = ns[f"{_local(row.ach)}-{_local(term)}"]
+                roll_up = ns[f"{local_name(row.ach)}-{local_name(term)}"]
                 _kpi_shape(shapes, roll_up, SH.Info,
                            "This KPI does not meet what the level asks; counted in this dimension's KPI performance.")
                 _metadata(model, shapes, roll_up, row.ach, row.level, row.aspect)

@@ -28,6 +28,11 @@ PREFIXES = {
 }
 
 
+def local_name(term):
+    """The part of an IRI after its last # or /."""
+    return str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
 def bind_prefixes(graph):
     """Bind the project's prefixes so serialisations read as the source files do."""
     for prefix, ns in PREFIXES.items():

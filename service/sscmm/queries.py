@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .terms import XSD_STRING
+
 #: Response media types by query form, in order of preference when the client accepts any.
 RESULT_MEDIA_TYPES = ("application/sparql-results+json", "application/json", "application/sparql-results+xml",
                       "text/csv", "text/tab-separated-values")
@@ -28,7 +30,6 @@ GRAPH_MEDIA_TYPES = ("text/turtle", "application/n-triples", "application/ld+jso
 MEDIA_TYPES = {"SELECT": RESULT_MEDIA_TYPES, "ASK": RESULT_MEDIA_TYPES,
                "CONSTRUCT": GRAPH_MEDIA_TYPES, "DESCRIBE": GRAPH_MEDIA_TYPES}
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: What a SPARQL tokenizer reads as strings, IRIs and comments (SPARQL 1.1 grammar,
 #: STRING_LITERAL*, IRIREF, comments): a keyword inside one is not a keyword.
 _NOT_KEYWORDS = re.compile(r"""
@@ -115,7 +116,7 @@ def _json_term(term):
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
-    elif term.datatype.value != _XSD_STRING:
+    elif term.datatype.value != XSD_STRING:
         out["datatype"] = term.datatype.value
     return out
 

@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS, XSD
 
 from . import __version__
-from .namespaces import QUDT, SSCMM, bind_prefixes
+from .namespaces import QUDT, SSCMM, bind_prefixes, local_name
 
 _CHECK_PROPS = ("kpi", "dataPoint", "level", "checkStatus", "latestValue", "latestPeriod", "comparator",
                 "targetValue", "targetMin", "targetMax")
@@ -45,7 +45,7 @@ class InputProblem:
         return cls(node=_show(data, node) if node is not None else "(graph)", message=message,
                    field=_show(data, field) if field is not None and field != "" else "",
                    kpi=_kpi_code(model, data, kpi) if kpi is not None else "",
-                   value=str(value) if value is not None else "", check=_local(check))
+                   value=str(value) if value is not None else "", check=local_name(check))
 
     def as_dict(self):
         return {"node": self.node, "kpi": self.kpi, "field": self.field, "value": self.value,
@@ -59,11 +59,6 @@ class InputProblem:
             parts.append(self.field)
         value = f" (value: {self.value})" if self.value else ""
         return f"{', '.join(parts)}: {self.message}{value}"
-
-
-def _local(term):
-    text = str(term)
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def _show(graph, node):
@@ -105,7 +100,7 @@ def _label(graph, term):
         values = sorted(str(value) for value in graph.objects(term, prop))
         if values:
             return values[0]
-    return _local(term)
+    return local_name(term)
 
 
 def _level_text(level):
@@ -231,7 +226,7 @@ class AssessmentResult:
                 "aspect_iri": str(aspect), "level": int(model.value(level, SSCMM.levelOrder)),
                 "satisfied": not details, "message": str(shapes.value(shape, SH.message)),
                 "suggested_action": str(shapes.value(shape, SSCMM.suggestedAction)),
-                "content_status": _local(shapes.value(shape, SSCMM.contentStatus) or ""),
+                "content_status": local_name(shapes.value(shape, SSCMM.contentStatus) or ""),
                 "failures": details, "roll_up": str(roll_up) if roll_up is not None else None,
             }
         return criteria

@@ -28,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from .namespaces import DCAT, DCTERMS, FOAF, PREFIXES, RDF, SSCMM, XSD
+from .namespaces import DCAT, DCTERMS, FOAF, PREFIXES, RDF, XSD, local_name
 from .rdfio import InputError
 from .terms import to_ox
 
@@ -222,7 +222,7 @@ class AssessmentStore:
             order = row["order"]
             records[rid] = Record(
                 id=rid, assessment=row["assessment"].value, city=city, city_id=short_id(city),
-                city_name=_value(row["prefLabel"]) or _value(row["label"]) or _local_name(city),
+                city_name=_value(row["prefLabel"]) or _value(row["label"]) or local_name(city),
                 date=_value(row["date"]), level_iri=row["level"].value,
                 level_order=int(order.value) if order is not None else None,
                 level_name=_value(row["levelName"]) or "", model=row["model"].value,
@@ -296,14 +296,3 @@ def _catalogue_triples(record):
         (node, DCTERMS.spatial, URIRef(record.city)),
         (node, DCTERMS.issued, Literal(record.published, datatype=XSD.dateTime)),
     ]
-
-
-def _local_name(iri):
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
-def current_assessment(graph):
-    """The IRI of the assessment under evaluation in a city's graph (the one no other
-    assessment names as its baseline, as the format defines it), or None if not one."""
-    assessments = set(graph.subjects(RDF.type, SSCMM.Assessment)) - set(graph.objects(None, SSCMM.baseline))
-    return next(iter(assessments)) if len(assessments) == 1 else None

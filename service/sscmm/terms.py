@@ -3,7 +3,7 @@
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def to_ox(term):
@@ -27,6 +27,6 @@ def to_rdflib(term):
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
+    if term.datatype.value == XSD_STRING:
         return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))

@@ -16,7 +16,7 @@ from ..model import ModelError, find_model
 from ..paths import ROOT
 from ..queries import QueryRunner
 from ..rdfio import InputError, format_for, parse_file
-from ..store import AlreadyPublished, AssessmentStore, current_assessment, oxigraph_triples, short_id
+from ..store import AlreadyPublished, AssessmentStore, oxigraph_triples
 from ..tokens import TokenStore
 from .problems import Problem, register_error_handlers
 
@@ -62,9 +62,6 @@ class Services:
             except InputError:
                 continue
             graph = parse_file(path)
-            assessment = current_assessment(graph)
-            if assessment is not None and self.store.record(short_id(assessment)) is not None:
-                continue
             try:
                 record = self.store.publish(oxigraph_triples(graph), self.engine.assess(graph))
                 log.info("demo: published %s (%s, level %s) as /assessments/%s",

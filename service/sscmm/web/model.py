@@ -11,18 +11,18 @@ import re
 from functools import lru_cache
 
 from flask import Blueprint, render_template, request
-from rdflib import BNode, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from ..model import ModelError, find_model
-from ..namespaces import SSCMM
+from ..namespaces import OWN_NAMESPACES, SSCMM, local_name
 from ..store import oxigraph_triples
 from . import services
 from .content import negotiate, rdf_response
 from .problems import Problem
 
 bp = Blueprint("model", __name__)
-W3ID = "https://w3id.org/sscmm/"
+W3ID = OWN_NAMESPACES[0]
 ONTOLOGY = URIRef(W3ID + "ontology")
 MEDIA_TYPES = ("text/turtle", "application/ld+json", "text/html")
 
@@ -68,18 +68,11 @@ def _items(graph, model_iri, part):
 
 
 def _description(graph, subjects):
-    """The triples about the subjects, with the blank nodes they lead to (as in a CBD)."""
-    triples, todo, seen = [], list(subjects), set()
-    while todo:
-        subject = todo.pop()
-        if subject in seen:
-            continue
-        seen.add(subject)
-        for triple in sorted(graph.triples((subject, None, None))):
-            triples.append(triple)
-            if isinstance(triple[2], BNode):
-                todo.append(triple[2])
-    return triples
+    """The concise bounded descriptions of the subjects, in one graph."""
+    described = Graph()
+    for subject in subjects:
+        graph.cbd(subject, target_graph=described, include_reifications=False)
+    return described
 
 
 def _label(graph, term):
@@ -87,7 +80,7 @@ def _label(graph, term):
     labels = labels or sorted(graph.objects(term, RDFS.label), key=str) or sorted(graph.objects(term, DCTERMS.title), key=str)
     if labels:
         return str(labels[0])
-    return str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return local_name(term)
 
 
 def _view(graph, term):

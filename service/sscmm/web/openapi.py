@@ -27,8 +27,8 @@ def _ok(description, *media_types, schema=None, **problems):
     return {"200": {"description": description, "content": _content(*media_types, schema=schema)}, **problems}
 
 
-def _get(summary, description, responses, parameters=(), tag=None):
-    return {"get": {"summary": summary, "description": description, "tags": [tag] if tag else [],
+def _get(summary, description, responses, parameters=(), *, tag):
+    return {"get": {"summary": summary, "description": description, "tags": [tag],
                     "parameters": list(parameters), "responses": responses}}
 
 
