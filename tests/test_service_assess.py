@@ -68,9 +68,10 @@ def test_assess_stores_nothing(demo_app, demo_client):
     assert _dump(demo_app) == before
 
 
-def test_parse_error_is_400_with_line_and_column(demo_client):
+@pytest.mark.parametrize("content_type", ["text/turtle", "application/trig"])
+def test_parse_error_is_400_with_line_and_column(demo_client, content_type):
     body = "@prefix : <https://example.org/> .\n:a :b :c ;\n  :d .\n"
-    response = demo_client.post("/assess", data=body, content_type="text/turtle")
+    response = demo_client.post("/assess", data=body, content_type=content_type)
     assert response.status_code == 400 and response.mimetype == PROBLEM
     problem = response.get_json()
     assert problem["type"].endswith("/parse-error")
