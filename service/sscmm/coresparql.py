@@ -109,7 +109,7 @@ def _property_branches(shapes, shape, prop, focus):
                 f" GROUP BY ?this }} FILTER (?n < {int(min_count)})", value=None)
     max_count = shapes.value(prop, SH.maxCount)
     if max_count is not None and int(max_count) == 1:  # a self-join: far cheaper than counting every node
-        add(f"{{ SELECT DISTINCT ?this WHERE {{ ?this {p} ?val, ?other . FILTER (!sameTerm(?val, ?other)) }} }} {focus}",
+        add(f"{{ SELECT DISTINCT ?this WHERE {{ ?this {p} ?val, ?other . FILTER (!sameTerm(?val, ?other)) }} }}",
             value=None)
     elif max_count is not None:
         add(f"{{ SELECT ?this (COUNT(DISTINCT ?val) AS ?n) WHERE {{ {focus} ?this {p} ?val }}"

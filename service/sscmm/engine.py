@@ -15,6 +15,9 @@ goes into its own named graph, and every step but the level shapes runs there as
    they name. Its results are the unmet criteria;
 4. rules/conclude/*.rq: the attained level per aspect, dimension, sub-dimension and
    overall, from the criteria that failed.
+
+The derived facts stay in the assessment's store: the result reads them from there
+(sscmm.derived), and converts them to rdflib only for the RDF output.
 """
 
 import gc
@@ -27,6 +30,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
 from .coresparql import compile_shapes
+from .derived import DerivedFacts
 from .levelshapes import LEVEL_SHAPES_DIR
 from .model import find_model, load_model
 from .namespaces import SSCMM, bind_prefixes
@@ -134,10 +138,10 @@ class Engine:
         store.extend([ox.Quad(terms.ox(s), terms.ox(p), terms.ox(o), INPUT_G) for s, p, o in graph])
         return store
 
-    def _construct(self, store, query, terms, into):
+    @staticmethod
+    def _construct(store, query):
         triples = list(store.query(query, use_default_graph_as_union=True))
         store.extend([ox.Quad(t.subject, t.predicate, t.object, DERIVED_G) for t in triples])
-        _add_all(into, map(terms.triple, triples))
 
     def _problems(self, store, checks, data, terms):
         problems = []
@@ -164,24 +168,22 @@ class Engine:
         """Assess a city's graph (rdflib Graph); returns an AssessmentResult."""
         data = _display_view(graph)
         terms = _Terms()
-        derived = Graph(store="SimpleMemory")  # read by the result views only: no contexts needed, twice as fast
         store = self._new_store(graph, terms)
         problems = self._problems(store, self.input_checks, data, terms)
         for _name, query in self.derive_rules:
-            self._construct(store, query, terms, derived)
+            self._construct(store, query)
         problems += self._problems(store, self.input_shape_checks, data, terms)
+        facts = DerivedFacts(store, DERIVED_G)
         if problems:
-            return AssessmentResult(self, data, derived, Graph(), failures=[], input_errors=problems)
+            return AssessmentResult(self, data, facts, Graph(), failures=[], input_errors=problems)
         _conforms, report = self.shapes.validate(self._validated_graph(store, terms))
         failures = self._read_report(report)
-        current = next(derived.subjects(RDF.type, SSCMM.CurrentAssessment))
-        failed_shapes = sorted({f.shape for f in failures})
-        store.extend([ox.Quad(terms.ox(current), terms.ox(SSCMM.failsCriterion), terms.ox(shape), DERIVED_G)
-                      for shape in failed_shapes])
-        _add_all(derived, ((current, SSCMM.failsCriterion, shape) for shape in failed_shapes))
+        current = terms.ox(facts.current)
+        store.extend([ox.Quad(current, terms.ox(SSCMM.failsCriterion), terms.ox(shape), DERIVED_G)
+                      for shape in sorted({f.shape for f in failures})])
         for _name, query in self.conclude_rules:
-            self._construct(store, query, terms, derived)
-        return AssessmentResult(self, data, derived, report, failures=failures, input_errors=[])
+            self._construct(store, query)
+        return AssessmentResult(self, data, facts, report, failures=failures, input_errors=[])
 
     def _read_report(self, report):
         failures = []

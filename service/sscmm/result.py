@@ -11,10 +11,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS, XSD
 
 from . import __version__
+from .derived import DerivedFacts
 from .namespaces import QUDT, SSCMM, bind_prefixes, local_name
-
-_CHECK_PROPS = ("kpi", "dataPoint", "level", "checkStatus", "latestValue", "latestPeriod", "comparator",
-                "targetValue", "targetMin", "targetMax")
 
 
 @dataclass(frozen=True)
@@ -118,7 +116,7 @@ class AssessmentResult:
 
     engine: object
     data: Graph
-    derived: Graph
+    facts: DerivedFacts
     report: Graph
     failures: list = field(default_factory=list)
     input_errors: list = field(default_factory=list)
@@ -126,6 +124,11 @@ class AssessmentResult:
     @property
     def valid(self):
         return not self.input_errors
+
+    @property
+    def derived(self) -> Graph:
+        """The facts the rules derived, as one rdflib graph."""
+        return self.facts.graph()
 
     # -- model look-ups -------------------------------------------------------------
 
@@ -149,19 +152,12 @@ class AssessmentResult:
         return [a for _, a in sorted(aspects)]
 
     def _current(self):
-        return next(self.derived.subjects(RDF.type, SSCMM.CurrentAssessment), None)
+        return self.facts.current
 
     def _attained(self, subject):
-        current = self._current()
-        for result in self.derived.objects(current, SSCMM.hasLevelResult):
-            if self.derived.value(result, SSCMM.resultFor) == subject:
-                return self.derived.value(result, SSCMM.attainedLevel)
-        return None
+        return self.facts.attained_levels().get(subject)
 
     # -- criteria ---------------------------------------------------------------------
-
-    def _check(self, node):
-        return {name: self.derived.value(node, SSCMM[name]) for name in _CHECK_PROPS}
 
     def _kpi_message(self, check):
         model = self.engine.model
@@ -187,8 +183,8 @@ class AssessmentResult:
         return f"{name}: latest value {latest}{period} does not meet the level-{order} target {target}"
 
     def _failure_detail(self, failure):
-        if isinstance(failure.value, URIRef) and (failure.value, RDF.type, SSCMM.KPICheck) in self.derived:
-            check = self._check(failure.value)
+        check = self.facts.checks().get(failure.value) if isinstance(failure.value, URIRef) else None
+        if check is not None:
             return {"message": self._kpi_message(check), "kpi": _kpi_code(self.engine.model, self.data, check["kpi"]),
                     "data_point": _label(self.engine.model, check["dataPoint"]) if check["dataPoint"] is not None else None,
                     "status": str(check["checkStatus"])}
@@ -234,16 +230,20 @@ class AssessmentResult:
     # -- KPIs ---------------------------------------------------------------------------
 
     def _kpis(self):
-        model, data, derived = self.engine.model, self.data, self.derived
+        model, data = self.engine.model, self.data
         current = self._current()
         selected = {data.value(sel, SSCMM.kpi) for sel in data.objects(current, SSCMM.hasKPISelection)}
+        summaries_of, checks_of = {}, {}
+        for (kpi, point), summary in self.facts.summaries().items():
+            summaries_of.setdefault(kpi, {})[point] = summary
+        for check in self.facts.checks().values():
+            checks_of.setdefault(check["kpi"], []).append(check)
         out = []
         for kpi in selected:
             if kpi is None:
                 continue
-            summaries = {derived.value(s, SSCMM.dataPoint): s for s in derived.subjects(SSCMM.kpi, kpi)
-                         if (s, RDF.type, SSCMM.KPIValueSummary) in derived}
-            checks = [c for c in derived.subjects(SSCMM.kpi, kpi) if (c, RDF.type, SSCMM.KPICheck) in derived]
+            summaries = summaries_of.get(kpi, {})
+            checks = checks_of.get(kpi, [])
             unit = model.value(kpi, QUDT.hasUnit)
             entry = {
                 "code": _kpi_code(model, data, kpi), "iri": str(kpi),
@@ -255,11 +255,9 @@ class AssessmentResult:
             for point in sorted(p for p in summaries if p is not None):
                 entry["data_points"].append({"data_point": _label(model, point), "iri": str(point),
                                              **self._values(summaries[point])})
-            for check in checks:
-                c = self._check(check)
+            for c in checks:
                 order = str(int(model.value(c["level"], SSCMM.levelOrder)))
-                met = (check, RDF.type, SSCMM.MetKPICheck) in derived
-                entry["met"][order] = entry["met"].get(order, True) and met
+                entry["met"][order] = entry["met"].get(order, True) and c["met"]
                 target = c["targetValue"] if c["targetValue"] is not None else None
                 if c["targetMin"] is not None or c["targetMax"] is not None:
                     target_json = {"min": _json_value(c["targetMin"]), "max": _json_value(c["targetMax"])}
@@ -274,12 +272,12 @@ class AssessmentResult:
             out.append(entry)
         return sorted(out, key=lambda e: e["code"])
 
-    def _values(self, summary):
-        derived = self.derived
-        get = (lambda p: _json_value(derived.value(summary, p))) if summary is not None else (lambda p: None)
-        return {"latest_value": get(SSCMM.latestValue), "latest_period": get(SSCMM.latestPeriod),
-                "baseline_value": get(SSCMM.baselineValue), "baseline_period": get(SSCMM.baselinePeriod),
-                "change_since_baseline": get(SSCMM.changeSinceBaseline)}
+    @staticmethod
+    def _values(summary):
+        get = (lambda p: _json_value(summary[p])) if summary is not None else (lambda p: None)
+        return {"latest_value": get("latestValue"), "latest_period": get("latestPeriod"),
+                "baseline_value": get("baselineValue"), "baseline_period": get("baselinePeriod"),
+                "change_since_baseline": get("changeSinceBaseline")}
 
     # -- the JSON view ------------------------------------------------------------------
 
@@ -294,7 +292,7 @@ class AssessmentResult:
                     "input_errors": errors, "engine": _versions()}
         current = self._current()
         city = self.data.value(current, SSCMM.forCity)
-        overall = self.derived.value(current, SSCMM.attainedLevel)
+        overall = self.facts.overall_level
         criteria = self._criteria()
         levels = self._levels()
         next_order = {order: levels[i + 1][1] if i + 1 < len(levels) else None for i, (order, _) in enumerate(levels)}
