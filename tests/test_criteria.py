@@ -16,6 +16,7 @@ PREFIXES = """
 PREFIX : <https://data.exampleton.example/ssc/>
 PREFIX sscmm: <https://w3id.org/sscmm/ontology#>
 PREFIX y4904: <https://w3id.org/sscmm/model/y4904/>
+PREFIX wego: <https://w3id.org/sscmm/model/wego-tmf/>
 PREFIX u4ssc: <https://w3id.org/sscmm/kpi/u4ssc/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX prov: <http://www.w3.org/ns/prov#>

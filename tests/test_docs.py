@@ -37,7 +37,7 @@ def pages(tmp_path_factory):
 
 
 def test_all_pages_are_built(pages):
-    assert set(pages) == {"ontology.html", "y4904.html", "u4ssc-kpis.html"}
+    assert set(pages) == {"ontology.html", "y4904.html", "wego-tmf.html", "u4ssc-kpis.html"}
 
 
 def test_internal_links_resolve(pages):
@@ -63,8 +63,12 @@ def test_kpi_page_lists_every_kpi(pages, shipped_model):
         assert str(shipped_model.value(kpi, SKOS.prefLabel)) in text
 
 
-def test_model_page_lists_levels_and_achievements(pages, shipped_model):
-    text = " ".join(pages["y4904.html"].text)
+@pytest.mark.parametrize("name", ["y4904", "wego-tmf"])
+def test_model_page_lists_levels_and_achievements(pages, shipped_model, name):
+    text = " ".join(pages[f"{name}.html"].text)
+    model = URIRef(f"https://w3id.org/sscmm/model/{name}/model")
     for cls in (SSCMM.Achievement, SSCMM.MaturityLevel, SSCMM.PreMaturityLevel, SSCMM.ProcedureStep):
-        for term in shipped_model.subjects(RDF.type, cls):
+        terms = [t for t in shipped_model.subjects(RDF.type, cls) if (t, SSCMM.inModel, model) in shipped_model]
+        assert terms, cls
+        for term in terms:
             assert str(shipped_model.value(term, SKOS.prefLabel)) in text

@@ -13,6 +13,9 @@ from .test_criteria import PREFIXES
 
 EXAMPLE = ROOT / "data" / "examples" / "exampleton.ttl"
 
+RATING = ":assessment-2024 sscmm:hasRating :rating-x . :rating-x a sscmm:StatementRating ;"
+TO_BE = ":assessment-2024 sscmm:hasToBeTarget :to-be-x . :to-be-x a sscmm:ToBeTarget ;"
+
 # (case, SPARQL Update, node expected, KPI expected or "", field expected or "", check expected)
 CASES = [
     ("value-not-a-number", 'DELETE WHERE { :obs-internet-2023 sscmm:kpiValue ?v } ; INSERT DATA { :obs-internet-2023 sscmm:kpiValue "9o" }',
@@ -75,6 +78,20 @@ CASES = [
     ("no-model", "DELETE WHERE { :assessment-2024 sscmm:usesModel ?m }", ":assessment-2024", "", "sscmm:usesModel", "CurrentAssessmentShape"),
     ("city-without-name", "DELETE WHERE { :city rdfs:label ?n }", ":city", "", "", "CityShape"),
     ("two-assessments-under-evaluation", "DELETE WHERE { :assessment-2024 sscmm:baseline ?b }", "", "", "", "one-assessment-under-evaluation"),
+    ("rating-not-a-rating", "INSERT DATA { :assessment-2024 sscmm:hasRating :city }", ":assessment-2024", "", "sscmm:hasRating", "AssessmentShape"),
+    ("rating-of-no-statement", f"INSERT DATA {{ {RATING} sscmm:asIsRating wego:rating-planned }}", ":rating-x", "", "sscmm:statement", "StatementRatingShape"),
+    ("rating-of-an-unknown-statement", f"INSERT DATA {{ {RATING} sscmm:statement wego:statement-LG-99 ; sscmm:asIsRating wego:rating-planned }}",
+     ":rating-x", "", "sscmm:statement", "StatementRatingShape"),
+    ("rating-without-as-is", f"INSERT DATA {{ {RATING} sscmm:statement wego:statement-LG-1 }}", ":rating-x", "", "sscmm:asIsRating", "StatementRatingShape"),
+    ("rating-off-the-scale", f"INSERT DATA {{ {RATING} sscmm:statement wego:statement-LG-1 ; sscmm:asIsRating sscmm:Operational }}",
+     ":rating-x", "", "sscmm:asIsRating", "StatementRatingShape"),
+    ("two-to-be-ratings", f"INSERT DATA {{ {RATING} sscmm:statement wego:statement-LG-1 ; sscmm:asIsRating wego:rating-planned ; "
+     "sscmm:toBeRating wego:rating-running , wego:rating-delivering }", ":rating-x", "", "sscmm:toBeRating", "StatementRatingShape"),
+    ("to-be-target-not-a-target", "INSERT DATA { :assessment-2024 sscmm:hasToBeTarget :city }", ":assessment-2024", "", "sscmm:hasToBeTarget", "AssessmentShape"),
+    ("to-be-target-without-level", f"INSERT DATA {{ {TO_BE} sscmm:aspect wego:effective-use-of-data }}", ":to-be-x", "", "sscmm:level", "ToBeTargetShape"),
+    ("to-be-target-without-aspect", f"INSERT DATA {{ {TO_BE} sscmm:level wego:level-3 }}", ":to-be-x", "", "sscmm:aspect", "ToBeTargetShape"),
+    ("to-be-year-not-a-year", f'INSERT DATA {{ {TO_BE} sscmm:aspect wego:effective-use-of-data ; sscmm:level wego:level-3 ; sscmm:targetYear "soon" }}',
+     ":to-be-x", "", "sscmm:targetYear", "ToBeTargetShape"),
 ]
 
 

@@ -20,6 +20,8 @@ PREFIX unit: <http://qudt.org/vocab/unit/>
 PREFIX sdg: <http://metadata.un.org/sdg/>
 """
 KPI = "ex:EC-ICT-ICT-4C"
+STATEMENT = 'ex:statement-1 a sscmm:GoodPracticeStatement ; skos:prefLabel "Do good."@en ; sscmm:contentStatus sscmm:Interpretation ;'
+RATING = 'ex:rating-1 a sscmm:RatingValue ; skos:prefLabel "done"@en ;'
 
 # (case id, SPARQL Update that breaks one fact, term expected, check expected, path expected)
 CASES = [
@@ -94,6 +96,18 @@ CASES = [
     ("mapping-no-model", "DELETE WHERE { ex:mapping-4C sscmm:inModel ?m }", "ex:mapping-4C", "msh:KPILevelMappingShape", "sscmm:inModel"),
     ("content-without-status", "DELETE WHERE { ex:level-1 sscmm:contentStatus ?m }", "ex:level-1", "msh:ContentStatusShape", "sscmm:contentStatus"),
     ("normative-without-source", "DELETE WHERE { ex:level-1 dcterms:source ?m }", "ex:level-1", "msh:NormativeFactHasSource", ""),
+    # rated good practice (the WeGO – TM Forum kind of model)
+    ("statement-in-no-model", f"INSERT DATA {{ {STATEMENT} sscmm:aspect ex:aspect-a }}", "ex:statement-1", "msh:GoodPracticeStatementShape", "sscmm:inModel"),
+    ("statement-in-no-aspect", f"INSERT DATA {{ {STATEMENT} sscmm:inModel ex:model }}", "ex:statement-1", "msh:GoodPracticeStatementShape", "sscmm:aspect"),
+    ("statement-without-text", 'INSERT DATA { ex:statement-1 a sscmm:GoodPracticeStatement ; sscmm:inModel ex:model ; sscmm:aspect ex:aspect-a ; '
+     'sscmm:contentStatus sscmm:Interpretation }', "ex:statement-1", "msh:GoodPracticeStatementShape", "skos:prefLabel"),
+    ("rating-without-order", f"INSERT DATA {{ {RATING} skos:inScheme ex:scale }}", "ex:rating-1", "msh:RatingValueShape", "sscmm:scaleOrder"),
+    ("rating-on-no-scale", f"INSERT DATA {{ {RATING} sscmm:scaleOrder 1 }}", "ex:rating-1", "msh:RatingValueShape", "skos:inScheme"),
+    ("rating-without-label", "INSERT DATA { ex:rating-1 a sscmm:RatingValue ; sscmm:scaleOrder 1 ; skos:inScheme ex:scale }",
+     "ex:rating-1", "msh:RatingValueShape", "skos:prefLabel"),
+    ("rated-achievement-share-above-one", f"INSERT DATA {{ {RATING} sscmm:scaleOrder 1 ; skos:inScheme ex:scale . ex:ach-1-a sscmm:minimumRating ex:rating-1 ; sscmm:minimumShare 1.5 }}",
+     "ex:ach-1-a", "msh:RatedAchievementShape", "sscmm:minimumShare"),
+    ("rated-achievement-without-rating", "INSERT DATA { ex:ach-1-a sscmm:minimumShare 0.5 }", "ex:ach-1-a", "msh:RatedAchievementShape", "sscmm:minimumRating"),
     # SPARQL checks (shapes/model/checks/*.rq)
     ("code-suffix-disagrees-with-type", f"DELETE {{ {KPI} sscmm:kpiType ?t }} INSERT {{ {KPI} sscmm:kpiType sscmm:Advanced }} WHERE {{ {KPI} sscmm:kpiType ?t }}",
      KPI, "kpi-code-agrees-with-type", ""),

@@ -33,7 +33,7 @@ def test_stats_table_is_readable():
 def test_unknown_model_name_is_a_usage_error():
     result = run_cli("model", "stats", "--model", "nope")
     assert result.returncode == 2
-    assert "no model named 'nope'; the models are: y4904" in result.stderr
+    assert "no model named 'nope'; the models are: wego-tmf, y4904" in result.stderr
 
 
 def test_stats_follow_the_data_not_the_code(ontology_copy):

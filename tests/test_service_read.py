@@ -254,3 +254,28 @@ def test_unknown_path_and_wrong_method_are_problems(demo_client):
     wrong = demo_client.delete("/cities")
     assert wrong.status_code == 405 and wrong.mimetype == PROBLEM
     assert "GET" in wrong.headers["Allow"]
+
+
+def test_model_lists_the_models_and_picks_one_by_name(demo_client):
+    listing = demo_client.get("/model", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=listing.get_data(as_text=True), format="turtle")
+    assert set(graph.subjects(RDF.type, SSCMM.MaturityModel)) == {
+        URIRef("https://w3id.org/sscmm/model/y4904/model"), URIRef("https://w3id.org/sscmm/model/wego-tmf/model")}
+    html = demo_client.get("/model", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'href="/model?model=wego-tmf"' in html and 'href="/model?model=y4904"' in html
+    one = demo_client.get("/model?model=wego-tmf", headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=one.get_data(as_text=True), format="turtle")
+    assert set(graph.subjects(RDF.type, SSCMM.MaturityModel)) == {URIRef("https://w3id.org/sscmm/model/wego-tmf/model")}
+    levels = demo_client.get("/model/levels?model=wego-tmf", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert 'href="/model/wego-tmf/level-5">Delivering</a>' in levels
+    assert demo_client.get("/model?model=nope").status_code == 404
+
+
+def test_assess_against_the_model_named_in_the_query(demo_client):
+    body = (EXAMPLES / "exampleton.ttl").read_bytes()
+    for name, overall in (("wego-tmf", 1), ("y4904", 5)):
+        response = demo_client.post(f"/assess?model={name}", data=body, headers={"Content-Type": "text/turtle"})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        assert (response.json["model"]["name"], response.json["overall_level"]["order"]) == (name, overall)
+    unknown = demo_client.post("/assess?model=nope", data=body, headers={"Content-Type": "text/turtle"})
+    assert unknown.status_code == 400 and unknown.json["type"].endswith("unknown-model")

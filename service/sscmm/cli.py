@@ -1,7 +1,7 @@
 """The ``sscmm`` command line.
 
-Exit codes: 0 success, 1 the thing checked is wrong (model problems, stale files),
-2 usage errors (argparse) and files that cannot be read.
+Exit codes: 0 success, 1 the thing checked is wrong (model problems, stale files; for
+``model diff``: the releases differ), 2 usage errors (argparse) and files that cannot be read.
 """
 
 import argparse
@@ -102,6 +102,22 @@ def cmd_model_docs(args):
     for path in build_docs(args.output, progress=_err):
         print(f"wrote {path}")
     return 0
+
+
+def cmd_model_diff(args):
+    from . import modeldiff
+    from .model import ModelError, load_model
+    try:
+        old, new = load_model([args.old]), load_model([args.new])
+    except ModelError as err:
+        _err(f"sscmm model diff: {err}")
+        return 2
+    kinds = modeldiff.diff(old, new)
+    if args.format == "json":
+        print(json.dumps(modeldiff.as_dict(old, new, kinds), indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        print(modeldiff.as_text(old, new, kinds), end="")
+    return 1 if any(kinds) else 0
 
 
 def cmd_assess(args):
@@ -243,6 +259,14 @@ def build_parser():
         "generate", help="generate the KPI catalogue Turtle (from ontology/src/*.csv) and the level shapes")
     generate.add_argument("--check", action="store_true", help="only report generated files that are stale")
     generate.set_defaults(func=cmd_model_generate)
+
+    model_diff = model_commands.add_parser(
+        "diff", help="list the levels, aspects, achievements, statements and KPIs added, removed and changed "
+                     "between two releases (exit 1 when they differ, as diff does)")
+    model_diff.add_argument("old", metavar="OLD", help="the earlier release: a model Turtle file or folder")
+    model_diff.add_argument("new", metavar="NEW", help="the later release: a model Turtle file or folder")
+    model_diff.add_argument("--format", choices=("text", "json"), default="text")
+    model_diff.set_defaults(func=cmd_model_diff)
 
     docs = model_commands.add_parser("docs", help="build the HTML documentation (pyLODE) into docs/")
     docs.add_argument("-o", "--output", help="output folder (default: docs/)")

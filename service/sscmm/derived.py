@@ -43,7 +43,7 @@ class DerivedFacts:
         self._store, self._name = store, graph_name
         self._memo = {}
         self._graph = None
-        self._checks = self._summaries = self._levels = None
+        self._checks = self._summaries = self._levels = self._ratings = None
 
     def _one(self, query):
         rows = list(self._rows(query))
@@ -92,6 +92,16 @@ class DerivedFacts:
             for row in self._rows(_select_nodes(self._name, "KPIValueSummary", SUMMARY_PROPERTIES)):
                 self._summaries.setdefault((row["kpi"], row["dataPoint"]), row)
         return self._summaries
+
+    def rating_checks(self):
+        """{achievement: {"ratedShare", "ratedCount", "statementCount": term}} of the rating checks."""
+        if self._ratings is None:
+            query = _select_nodes(self._name, "RatingCheck",
+                                  ("checksAchievement", "ratedShare", "ratedCount", "statementCount"))
+            self._ratings = {}
+            for row in self._rows(query):
+                self._ratings.setdefault(row.pop("checksAchievement"), row)
+        return self._ratings
 
     def attained_levels(self):
         """{aspect, dimension or sub-dimension: the level attained}."""

@@ -105,6 +105,7 @@ def _render(page_class, graph, destination):
 PAGES = (
     ("ontology.html", "the sscmm ontology (classes and properties)"),
     ("y4904.html", "the ITU-T Y.4904 model (levels, aspects, achievements, steps, KPI mapping)"),
+    ("wego-tmf.html", "the WeGO – TM Forum model (dimensions, statements, scale, levels, achievements) and the crosswalk"),
     ("u4ssc-kpis.html", "the U4SSC KPI catalogue"),
 )
 
@@ -122,6 +123,10 @@ def build_docs(output=None, progress=lambda *_: None):
     y4904 = _scheme_page(model, URIRef("https://w3id.org/sscmm/model/y4904/model"),
                          [ONTOLOGY_DIR / "y4904.ttl", ONTOLOGY_DIR / "y4904-kpi-mapping.ttl"])
     written.append(_render(ConceptSchemePage, y4904, out / "y4904.html"))
+    progress("pyLODE: WeGO – TM Forum model ...")
+    wego = _scheme_page(model, URIRef("https://w3id.org/sscmm/model/wego-tmf/model"),
+                        [ONTOLOGY_DIR / "wego-tmf.ttl", ONTOLOGY_DIR / "crosswalk-wego-tmf-y4904.ttl"])
+    written.append(_render(ConceptSchemePage, wego, out / "wego-tmf.html"))
     progress("pyLODE: U4SSC KPI catalogue ...")
     kpis = _scheme_page(model, URIRef("https://w3id.org/sscmm/kpi/u4ssc/catalogue"),
                         [ONTOLOGY_DIR / "u4ssc-kpis.ttl", ONTOLOGY_DIR / "units.ttl"])

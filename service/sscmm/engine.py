@@ -31,7 +31,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from .coresparql import compile_shapes
 from .derived import DerivedFacts
-from .levelshapes import LEVEL_SHAPES_DIR
+from .levelshapes import CRITERIA_DIR, LEVEL_SHAPES_DIR, build_level_shapes
 from .model import find_model, load_model
 from .namespaces import SSCMM, bind_prefixes
 from .paths import ROOT, SHAPES_DIR
@@ -44,6 +44,7 @@ INPUT_SHAPES_DIR = SHAPES_DIR / "input"
 MODEL_G = ox.NamedNode("urn:sscmm:graph:model")
 INPUT_G = ox.NamedNode("urn:sscmm:graph:input")
 DERIVED_G = ox.NamedNode("urn:sscmm:graph:derived")
+RUN = ox.NamedNode("urn:sscmm:run")
 #: Constraints that read more than the paths they name: a shapes graph using them is
 #: given the whole city and derived graphs.
 _READS_EVERYTHING = (SH.closed, SH.sparql, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -113,7 +114,7 @@ class Engine:
     def __init__(self, model=None, paths=None):
         self.model = load_model(paths)
         self.model_iri, self.name, self.label, self.version = find_model(self.model, model)
-        self.level_shapes = Graph().parse(LEVEL_SHAPES_DIR / f"{self.name}.ttl", format="turtle")
+        self.level_shapes = _level_shapes(self.model, self.name, paths)
         self.input_shapes = Graph()
         for path in sorted(INPUT_SHAPES_DIR.glob("*.ttl")):
             self.input_shapes.parse(path, format="turtle")
@@ -126,6 +127,8 @@ class Engine:
         self.view_query = shapes_view_query(self.level_shapes)
         self._model_quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), MODEL_G)
                              for g in (self.model, self.level_shapes) for s, p, o in g]
+        # which model this engine assesses against (rules/derive/10), whatever the graph declares
+        self._model_quads.append(ox.Quad(RUN, to_ox(SSCMM.evaluatesModel), to_ox(self.model_iri), MODEL_G))
 
     # -- the four steps -------------------------------------------------------------
 
@@ -196,6 +199,16 @@ class Engine:
                                     message=str(report.value(result, SH.resultMessage) or ""),
                                     path=report.value(result, SH.resultPath)))
         return failures
+
+
+def _level_shapes(model, name, paths):
+    """The shipped model's generated level shapes (shapes/levels/NAME.ttl); a model loaded
+    from other files gets its level shapes generated here, from its own data."""
+    shipped = LEVEL_SHAPES_DIR / f"{name}.ttl"
+    if paths is None and shipped.exists():
+        return Graph().parse(shipped, format="turtle")
+    criteria = CRITERIA_DIR / f"{name}-criteria.ttl"
+    return build_level_shapes(model, name, Graph().parse(criteria, format="turtle") if criteria.exists() else model)
 
 
 def _add_all(graph, triples):

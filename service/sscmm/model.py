@@ -60,6 +60,12 @@ SELECT ?model ?name ?label ?version WHERE {
 } ORDER BY ?name"""
 
 
+def all_models(graph):
+    """[(IRI, name, label, version)] of every model in the graph, by name."""
+    return [(row.model, str(row.name), str(row.label or row.name), str(row.version or ""))
+            for row in graph.query(_Q_MODELS)]
+
+
 def find_model(graph, name=None):
     """(IRI, name, label, version) of the named model, or of the only one when no name."""
     rows = list(graph.query(_Q_MODELS))

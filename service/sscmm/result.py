@@ -189,6 +189,11 @@ class AssessmentResult:
                     "data_point": _label(self.engine.model, check["dataPoint"]) if check["dataPoint"] is not None else None,
                     "status": str(check["checkStatus"])}
         detail = {"message": failure.message}
+        rating = self.facts.rating_checks().get(self.engine.level_shapes.value(failure.shape, SSCMM.checksAchievement))
+        if rating is not None:
+            detail["message"] = (f"{failure.message.rstrip('.')}: {rating['ratedCount']} of {rating['statementCount']} "
+                                 f"statements ({float(rating['ratedShare']):.0%})")
+            return detail
         if failure.value is not None:
             detail["value"] = _show(self.data, failure.value)
             kpi = self.data.value(failure.value, SSCMM.kpi)
@@ -226,6 +231,16 @@ class AssessmentResult:
                 "failures": details, "roll_up": str(roll_up) if roll_up is not None else None,
             }
         return criteria
+
+    def _to_be_targets(self, current):
+        """{aspect: {"level", "year"}}: the levels the city aims at per aspect (sscmm:hasToBeTarget)."""
+        targets = {}
+        for target in sorted(self.data.objects(current, SSCMM.hasToBeTarget)):
+            aspect, level = self.data.value(target, SSCMM.aspect), self.data.value(target, SSCMM.level)
+            if aspect is not None and level is not None and self.engine.model.value(level, SSCMM.levelOrder) is not None:
+                targets.setdefault(aspect, {"level": self._level(level),
+                                            "year": _json_value(self.data.value(target, SSCMM.targetYear))})
+        return targets
 
     # -- KPIs ---------------------------------------------------------------------------
 
@@ -299,6 +314,7 @@ class AssessmentResult:
         main = [c for c in criteria.values() if c["roll_up"] is None]
 
         aspects = []
+        targets = self._to_be_targets(current)
         for aspect in self._aspects():
             attained = self._attained(aspect)
             order = int(self.engine.model.value(attained, SSCMM.levelOrder)) if attained is not None else None
@@ -307,7 +323,7 @@ class AssessmentResult:
                     and c["level"] == int(self.engine.model.value(nxt, SSCMM.levelOrder)) and not c["satisfied"]]
             aspects.append({"aspect": str(aspect), "name": _label(self.engine.model, aspect),
                             "level": self._level(attained), "next_level": self._level(nxt),
-                            "gaps": sorted(gaps, key=lambda c: c["id"])})
+                            "target": targets.get(aspect), "gaps": sorted(gaps, key=lambda c: c["id"])})
 
         dimensions = []
         tree = {}
@@ -381,9 +397,12 @@ class AssessmentResult:
         lines.append(f"{result['city']['name']}: overall level {overall['order']} ({overall['name']}) "
                      f"against {result['model']['label']} {result['model']['version']}")
         lines.append("")
-        lines.append(f"  {'aspect':<28} level")
+        width = max([28] + [len(a["name"]) + 1 for a in result["aspects"]])
+        lines.append(f"  {'aspect':<{width}} level")
         for aspect in result["aspects"]:
-            lines.append(f"  {aspect['name']:<28} {aspect['level']['order']} {aspect['level']['name']}")
+            target = aspect["target"]
+            aim = f"  (target: {_level_text(target['level'])}{' by ' + str(target['year']) if target['year'] else ''})" if target else ""
+            lines.append(f"  {aspect['name']:<{width}} {aspect['level']['order']} {aspect['level']['name']}{aim}")
         if result["dimensions"]:
             lines.append("")
             lines.append(f"  {'KPI performance by dimension':<28} level")

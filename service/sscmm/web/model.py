@@ -14,7 +14,7 @@ from flask import Blueprint, render_template, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from ..model import ModelError, find_model
+from ..model import ModelError, all_models, find_model
 from ..namespaces import OWN_NAMESPACES, SSCMM, local_name
 from ..store import oxigraph_triples
 from . import services
@@ -109,21 +109,27 @@ def _blocks(graph, subjects):
     return blocks
 
 
-def _answer(graph, subjects, title, listing=None):
+def _answer(graph, subjects, title, listing=None, href=lambda item, key: local_link(str(item))):
     media_type = negotiate(MEDIA_TYPES)
     if media_type != "text/html":
         return rdf_response(oxigraph_triples(_description(graph, subjects)), media_type)
     if listing is not None:
         return render_template("listing.html", title=title, items=[
-            {"key": key, "label": label, "href": local_link(str(item)), "iri": str(item)}
+            {"key": key, "label": label, "href": href(item, key), "iri": str(item)}
             for item, key, label in listing])
     return render_template("resource.html", title=title, blocks=_blocks(graph, subjects))
 
 
 @bp.get("/model")
 def model():
-    graph, model_iri = _graph_and_model()
-    return _answer(graph, [model_iri], _label(graph, model_iri))
+    """Every model the service knows; ``?model=NAME`` describes that one."""
+    if request.args.get("model") is not None:
+        graph, model_iri = _graph_and_model()
+        return _answer(graph, [model_iri], _label(graph, model_iri))
+    graph = services().engine.model
+    listing = [(iri, name, f"{label} {version}".strip()) for iri, name, label, version in all_models(graph)]
+    return _answer(graph, [iri for iri, _, _ in listing], "Maturity models", listing=listing,
+                   href=lambda item, key: f"/model?model={key}")
 
 
 def _part(part):
