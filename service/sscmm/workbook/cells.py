@@ -125,6 +125,8 @@ def number(value, datatype, number_format=None):
     places = _fixed_places(number_format) if isinstance(value, (int, float)) else None
     if places is not None:
         parsed = parsed.quantize(Decimal(1).scaleb(-places))
+    if parsed.as_tuple().exponent >= 0:  # a whole decimal is written 90.0, as Turtle writes it back
+        parsed = parsed.quantize(Decimal("0.1"))
     return Literal(parsed, datatype=XSD.decimal)
 
 
