@@ -11,13 +11,11 @@ from openpyxl import load_workbook
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SKOS, XSD
-
 from sscmm.engine import engine_for
 from sscmm.namespaces import SSCMM, U4SSC
 from sscmm.paths import ROOT
 from sscmm.rdfio import parse_file
-from sscmm.workbook import (WorkbookError, WorkbookVocabulary, export, read_tables, read_workbook, tables_from_xlsx,
-                            template)
+from sscmm.workbook import WorkbookError, WorkbookVocabulary, export, read_tables, read_workbook, tables_from_xlsx, template
 from sscmm.workbook import layout as L
 
 from .conftest import FIXTURES, run_cli
@@ -225,7 +223,7 @@ def test_hand_filled_workbook(tmp_path, shipped_model):
     city, assessment = URIRef(base + "city"), URIRef(base + "assessment-2024")
     assert graph.value(assessment, SSCMM.assessmentDate) == Literal(datetime.date(2024, 5, 31), datatype=XSD.date)
     assert graph.value(assessment, SSCMM.forCity) == city
-    value = lambda obs: graph.value(URIRef(base + obs), SSCMM.kpiValue)  # noqa: E731
+    value = lambda obs: graph.value(URIRef(base + obs), SSCMM.kpiValue)
     assert value("obs-internet-2022") == Literal(Decimal("88.5"), datatype=XSD.decimal)  # "88.5 " as text
     assert value("obs-internet-2023") == Literal(Decimal("91.25"), datatype=XSD.decimal)  # "91,25"
     assert value("obs-ec-ict-ict-5c-2023") == Literal(12, datatype=XSD.integer)  # 12.0 typed for a count
@@ -250,7 +248,8 @@ def test_hand_filled_workbook(tmp_path, shipped_model):
 def test_real_u4ssc_values_through_csv(tmp_path, vocab, shipped_model):
     """Every row of data/reference/u4ssc_city_values.csv typed into the KPI sheet of a
     template for its city, saved as CSV and imported: each value arrives as published."""
-    rows = list(csv.DictReader(open(ROOT / "data" / "reference" / "u4ssc_city_values.csv", encoding="utf-8")))
+    with open(ROOT / "data" / "reference" / "u4ssc_city_values.csv", encoding="utf-8") as source:
+        rows = list(csv.DictReader(source))
     for city in sorted({r["city"] for r in rows}):
         wb = template(vocab, "all", [2019])
         kpis = wb[L.KPIS]

@@ -7,7 +7,6 @@ import io
 import re
 
 from openpyxl import load_workbook
-
 from sscmm.workbook import layout as L
 
 

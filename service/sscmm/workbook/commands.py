@@ -98,8 +98,8 @@ def cmd_import(args):
 def _models_of(graph):
     from rdflib.namespace import DCTERMS
 
-    from ..namespaces import SSCMM
     from ..model import load_model
+    from ..namespaces import SSCMM
 
     model_graph = load_model()
     return [str(model_graph.value(m, DCTERMS.identifier)) for m in set(graph.objects(None, SSCMM.usesModel))

@@ -12,9 +12,10 @@ from openpyxl import load_workbook
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
+from ..model import ModelError
 from ..namespaces import ORG, SSCMM, bind_prefixes
 from . import layout as L
-from .cells import (CellError, CellProblem, References, WorkbookError, cell_name, choice, date, kpi_value, text, year)
+from .cells import CellError, CellProblem, References, WorkbookError, cell_name, choice, date, kpi_value, text
 from .vocabulary import WorkbookVocabulary
 
 SDMXD = "http://purl.org/linked-data/sdmx/2009/dimension#"
@@ -53,7 +54,7 @@ _KEYS = {_sheet_key(name): name for name in L.DATA_SHEETS}
 def tables_from_xlsx(data):
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as err:  # openpyxl raises zipfile, XML and its own errors for a bad file
+    except Exception as err:  # noqa: BLE001 - openpyxl raises zipfile, XML, KeyError and its own errors
         raise WorkbookError([CellError("(file)", "", f"not a readable .xlsx workbook ({type(err).__name__}: {err})")])
     tables = {}
     for sheet in wb.worksheets:
@@ -158,11 +159,11 @@ class _Reader:
             return None
         try:
             self.vocab = WorkbookVocabulary(self.model_graph, text(fields[L.MODEL][0]))
-        except Exception as err:  # ModelError
+        except ModelError as err:
             self.problem(L.CITY, where[L.MODEL][0], 1, str(err))
             return None
         base = text(fields.get(L.BASE, (None,))[0])
-        if base and not re.match(r"^[a-z][a-z0-9+.-]*:", base, re.I):
+        if base and not re.match(r"^[a-z][a-z0-9+.-]*:", base, re.IGNORECASE):
             self.problem(L.CITY, where[L.BASE][0], 1, f"{base!r} is not an absolute IRI")
             base = ""
         self.refs = References(base)

@@ -154,17 +154,17 @@ def _instructions(sheet, vocab):
         "",
         f"{L.CITY}: who is assessed, when, against which model. IDs everywhere are relative to the Base IRI.",
         f"{L.DEPARTMENTS}: the city's departments (data owners, responsible departments, users of platforms).",
-        f"{L.KPIS}: one row per KPI (and data point). Give a Selection ID and a Data owner or Source for the KPIs "
+        (f"{L.KPIS}: one row per KPI (and data point). Give a Selection ID and a Data owner or Source for the KPIs "
         "the city tracks. One value column per year, with its status and data-quality drop-downs; a value with no "
-        "number may be left empty with status 'not reported'. Add a column headed with another year to add a year.",
-        f"{L.MATRIX}: the city's own target per KPI and level (level 1 asks only for a baseline value). "
-        "A range target (comparator 'within') is written '0.9 to 1.1'.",
-        f"{L.ACHIEVEMENTS}: for each achievement of each level and aspect, where its evidence is (title, link, "
-        "date, status). The criteria themselves are checked on the Evidence sheet's things.",
-        f"{L.EVIDENCE}: the strategy, goals, plans, initiatives, infrastructure, datasets, services, decisions, "
+        "number may be left empty with status 'not reported'. Add a column headed with another year to add a year."),
+        (f"{L.MATRIX}: the city's own target per KPI and level (level 1 asks only for a baseline value). "
+        "A range target (comparator 'within') is written '0.9 to 1.1'."),
+        (f"{L.ACHIEVEMENTS}: for each achievement of each level and aspect, where its evidence is (title, link, "
+        "date, status). The criteria themselves are checked on the Evidence sheet's things."),
+        (f"{L.EVIDENCE}: the strategy, goals, plans, initiatives, infrastructure, datasets, services, decisions, "
         "verification and anything else the criteria look for: one row per thing, one column per property; "
         "several links in one cell are separated by ';'. A column header '[prefix:property kind]' may be added "
-        "for any other property (kind: link, text, @language or an xsd: datatype).",
+        "for any other property (kind: link, text, @language or an xsd: datatype)."),
         "",
         "Levels of the model: " + ", ".join(lv.title for lv in vocab.levels),
         "The achievements are this project's interpretation of the model, not Recommendation text.",

@@ -8,7 +8,7 @@ from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ..model import find_model
-from ..namespaces import SSCMM, PREFIXES
+from ..namespaces import PREFIXES, SSCMM
 
 
 @dataclass

@@ -3,7 +3,6 @@ graph back (isomorphic). Each part goes to the sheet with real columns for it wh
 that sheet's pattern (IRIs named as the reader names them, one value where the sheet has
 one cell); whatever does not fit, and every other statement, goes to the Evidence sheet."""
 
-import datetime
 from collections import Counter, defaultdict
 
 from rdflib import BNode, Literal, URIRef
@@ -12,7 +11,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 from ..codes import CodeError, normalise_code
 from ..namespaces import ORG, SSCMM, local_name
 from . import layout as L
-from .cells import CellProblem, References, WorkbookError, CellError, cell_of, kpi_value
+from .cells import CellError, CellProblem, References, WorkbookError, cell_of, kpi_value
 from .reading import REF_AREA, REF_PERIOD, UNIT_MEASURE
 from .template import Contents, KPIRow, build
 
