@@ -218,6 +218,10 @@ def build_parser():
                         "(turtle, trig, json-ld, nt, xml)")
     assess.set_defaults(func=cmd_assess)
 
+    from .workbook.commands import add_commands as add_workbook_commands
+
+    add_workbook_commands(commands)
+
     data_dir_help = "the service's data directory (default: $SSCMM_DATA_DIR, else ./var)"
     serve = commands.add_parser("serve", help="run the HTTP service (waitress) over the store in the data directory")
     serve.add_argument("--host", default=os.environ.get("SSCMM_HOST", "127.0.0.1"))

@@ -69,6 +69,8 @@ def parse(data, fmt, base="urn:sscmm:input:"):
     try:
         if fmt == "xml":
             _refuse_xml_entities(data)
+        if fmt == "json-ld":
+            data = _with_local_context(data)
         if fmt == "trig":
             dataset = Dataset()
             dataset.parse(data=data, format="trig", publicID=base)
@@ -87,6 +89,19 @@ def parse(data, fmt, base="urn:sscmm:input:"):
         raise _located(err) from None
     finally:
         _no_network.reset(token)
+
+
+def _with_local_context(data):
+    """Plain JSON, or JSON-LD naming the sscmm context, with that context inlined (never
+    fetched); text that is not JSON goes to the parser as it is, to be reported there."""
+    import json
+
+    from .context import with_local_context
+
+    try:
+        return json.dumps(with_local_context(json.loads(data)))
+    except ValueError:
+        return data
 
 
 class _PrologEnd(Exception):

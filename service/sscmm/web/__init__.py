@@ -80,14 +80,14 @@ def services():
 
 def create_app(config=None):
     """The Flask application; ``config`` overrides the environment (tests pass DATA_DIR)."""
-    from . import assess, assessments, cities, meta, model, sparql  # they import services() from here
+    from . import assess, assessments, cities, imports, meta, model, sparql  # they import services() from here
 
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("SSCMM")
     app.config.from_mapping(config or {})
     app.extensions["sscmm"] = Services(app.config)
-    for blueprint in (assess.bp, assessments.bp, cities.bp, sparql.bp, model.bp, meta.bp):
+    for blueprint in (assess.bp, assessments.bp, cities.bp, sparql.bp, model.bp, meta.bp, imports.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     return app

@@ -9,6 +9,7 @@ from .problems import Problem
 
 #: rdflib format of each RDF media type a body may have (text/turtle, application/trig, ...).
 RDF_BODY_TYPES = {media_type: fmt for fmt, _extensions, media_type in FORMATS.values()}
+RDF_BODY_TYPES["application/json"] = "json-ld"  # plain JSON, read with the sscmm context (GET /context.jsonld)
 
 
 def negotiate(offered):

@@ -128,6 +128,25 @@ def openapi():
                              "query": _TEXT}}},
                          "application/sparql-query": {"schema": _TEXT}}},
                      "parameters": sparql_parameters[1:], "responses": sparql_responses}},
+        "/import": {"post": {
+            "summary": "Import a filled workbook", "tags": ["import"],
+            "description": "An .xlsx workbook (`sscmm template`), a .zip of its sheets as CSV, or CSV files in a "
+                           "multipart form, turned into the assessment graph; with assess=1 the assessment result. "
+                           "Errors name the sheet and cell (422). Nothing is stored. See docs/workbook.md.",
+            "parameters": [{"name": "assess", "in": "query", "required": False, "schema": _TEXT,
+                            "description": "1: answer the assessment result (JSON) instead of the graph"}],
+            "requestBody": {"required": True, "content": {
+                **_content("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip",
+                           schema={"type": "string", "contentMediaType": "application/octet-stream"}),
+                "multipart/form-data": {"schema": {"type": "object", "properties": {
+                    "file": {"type": "string", "contentMediaType": "application/octet-stream"}}}}}},
+            "responses": {"200": {"description": "the graph, or the result with assess=1", "content": {
+                              **_content("text/turtle", "application/ld+json"),
+                              **_content("application/json", schema=_RESULT)}},
+                          **_problems(400, 406, 413, 415, 422)}}},
+        "/context.jsonld": _get("The JSON-LD context", "Lets a city's graph be written as plain JSON; POST /assess "
+                                "reads JSON with no @context, or naming this one, without fetching anything.",
+                                _ok("the context", "application/ld+json"), tag="import"),
         "/model": _model_part("The model"),
         "/model/levels": _model_part("The model's levels"),
         "/model/aspects": _model_part("The model's achievement aspects"),
