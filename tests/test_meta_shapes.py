@@ -130,6 +130,8 @@ CASES = [
     ("kpi-not-mapped", "DELETE WHERE { ex:mapping-4C ?p ?o }", KPI, "every-catalogue-kpi-mapped", ""),
     ("kpi-mapped-twice", "INSERT { ex:mapping-4C-bis ?p ?o } WHERE { ex:mapping-4C ?p ?o }", KPI, "every-catalogue-kpi-mapped", ""),
     ("kpi-achievement-without-criterion", "DELETE WHERE { ex:ach-2-kpi sscmm:kpiCriterion ?k }", "ex:ach-2-kpi", "kpi-achievement-has-criterion", ""),
+    ("model-release-without-version-iri", "DELETE WHERE { <https://w3id.org/sscmm/test> owl:versionIRI ?v }", "ex:model",
+     "model-release-has-version-iri", ""),
     ("undefined-reference", "INSERT DATA { ex:level-1 skos:related ex:level-9 }", "ex:level-9", "undefined-term", ""),
 ]
 
