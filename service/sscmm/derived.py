@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .namespaces import SSCMM
-from .terms import to_rdflib
+from .terms import TermMemo
 
 #: The properties of a KPI check the result shows, as SELECT variables of the same name.
 CHECK_PROPERTIES = ("kpi", "dataPoint", "level", "checkStatus", "latestValue", "latestPeriod", "comparator",
@@ -39,9 +39,8 @@ def _select_nodes(graph_name, node_class, properties, met=False):
 class DerivedFacts:
     """The derived graph (``graph_name``) of one assessment's store, as the result reads it."""
 
-    def __init__(self, store: ox.Store, graph_name: ox.NamedNode):
-        self._store, self._name = store, graph_name
-        self._memo = {}
+    def __init__(self, store: ox.Store, graph_name: ox.NamedNode, terms: TermMemo):
+        self._store, self._name, self._terms = store, graph_name, terms
         self._graph = None
         self._checks = self._summaries = self._levels = self._ratings = None
 
@@ -60,19 +59,11 @@ class DerivedFacts:
         return self._one(f"SELECT ?x WHERE {{ GRAPH {self._name} {{ ?a a <{SSCMM.CurrentAssessment}> ; "
                          f"<{SSCMM.attainedLevel}> ?x }} }}")
 
-    def _term(self, term):
-        if term is None:
-            return None
-        found = self._memo.get(term)
-        if found is None:
-            found = self._memo[term] = to_rdflib(term)
-        return found
-
     def _rows(self, query):
         solutions = self._store.query(query)
         names = [v.value for v in solutions.variables]
         for row in solutions:
-            yield {name: self._term(row[name]) for name in names}
+            yield {name: self._terms.rdflib(row[name]) for name in names}
 
     def checks(self):
         """{check node: {property: term or None, "met": bool}} for every KPI check."""
@@ -119,6 +110,6 @@ class DerivedFacts:
             self._graph = Graph()
             add = self._graph.store.add
             for quad in self._store.quads_for_pattern(None, None, None, self._name):
-                add((self._term(quad.subject), self._term(quad.predicate), self._term(quad.object)),
+                add((self._terms.rdflib(quad.subject), self._terms.rdflib(quad.predicate), self._terms.rdflib(quad.object)),
                     self._graph, quoted=False)
         return self._graph

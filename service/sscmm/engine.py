@@ -36,7 +36,7 @@ from .model import find_model, load_model
 from .namespaces import SSCMM, bind_prefixes
 from .paths import ROOT, SHAPES_DIR
 from .result import AssessmentResult, Failure, InputProblem
-from .terms import to_ox, to_rdflib
+from .terms import TermMemo, to_ox
 from .validation import PreparedShapes
 
 RULES_DIR = ROOT / "rules"
@@ -53,29 +53,6 @@ _PATH_KEYS = (SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMor
 
 def _read_queries(folder):
     return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(Path(folder).glob("*.rq"))]
-
-
-class _Terms:
-    """Term conversion with a memo: a city's graph repeats its IRIs and values many times.
-    One instance per assessment, so nothing outlives it."""
-
-    def __init__(self):
-        self._ox, self._rdflib = {}, {}
-
-    def ox(self, term):
-        found = self._ox.get(term)
-        if found is None:
-            found = self._ox[term] = to_ox(term)
-        return found
-
-    def rdflib(self, term):
-        found = self._rdflib.get(term)
-        if found is None:
-            found = self._rdflib[term] = to_rdflib(term)
-        return found
-
-    def triple(self, t):
-        return self.rdflib(t.subject), self.rdflib(t.predicate), self.rdflib(t.object)
 
 
 def _path_predicates(shapes, path):
@@ -170,13 +147,13 @@ class Engine:
     def assess(self, graph):
         """Assess a city's graph (rdflib Graph); returns an AssessmentResult."""
         data = _display_view(graph)
-        terms = _Terms()
+        terms = TermMemo()
         store = self._new_store(graph, terms)
         problems = self._problems(store, self.input_checks, data, terms)
         for _name, query in self.derive_rules:
             self._construct(store, query)
         problems += self._problems(store, self.input_shape_checks, data, terms)
-        facts = DerivedFacts(store, DERIVED_G)
+        facts = DerivedFacts(store, DERIVED_G, terms)
         if problems:
             return AssessmentResult(self, data, facts, Graph(), failures=[], input_errors=problems)
         _conforms, report = self.shapes.validate(self._validated_graph(store, terms))

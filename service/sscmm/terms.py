@@ -30,3 +30,28 @@ def to_rdflib(term):
     if term.datatype.value == XSD_STRING:
         return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+class TermMemo:
+    """Term conversion with a memo: a city's graph repeats its IRIs and values many times.
+    One instance per assessment, so nothing outlives it."""
+
+    def __init__(self):
+        self._ox, self._rdflib = {}, {}
+
+    def ox(self, term):
+        found = self._ox.get(term)
+        if found is None:
+            found = self._ox[term] = to_ox(term)
+        return found
+
+    def rdflib(self, term):
+        if term is None:
+            return None
+        found = self._rdflib.get(term)
+        if found is None:
+            found = self._rdflib[term] = to_rdflib(term)
+        return found
+
+    def triple(self, t):
+        return self.rdflib(t.subject), self.rdflib(t.predicate), self.rdflib(t.object)
