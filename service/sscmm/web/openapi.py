@@ -128,6 +128,16 @@ def openapi():
                              "query": _TEXT}}},
                          "application/sparql-query": {"schema": _TEXT}}},
                      "parameters": sparql_parameters[1:], "responses": sparql_responses}},
+        "/analysis": _get("Analyses", "The cross-city analysis library: each analysis with its parameters "
+                          "(an optional one has a natural default, computed by the query).",
+                          {**_ok("the analyses", "application/json", schema={"type": "object"}), **_problems(406)},
+                          tag="analysis"),
+        "/analysis/{name}": _get(
+            "Run an analysis", "The analysis's rows as JSON or CSV, by Accept; parameters as query parameters "
+            "(GET /analysis lists them). X-SSCMM-Truncated: true when the row cap cut them off.",
+            {**_ok("the rows", "application/json", "text/csv", schema={"type": "object"}),
+             **_problems(400, 404, 406, 503)},
+            [_path_parameter("name", "the analysis's name (from /analysis)")], tag="analysis"),
         "/model": _model_part("The model"),
         "/model/levels": _model_part("The model's levels"),
         "/model/aspects": _model_part("The model's achievement aspects"),
