@@ -29,10 +29,40 @@ from .store import (CATALOGUE_GRAPH, PREFIX_IRIS, PROLOGUE, AlreadyPublished, St
                     result_graph)
 
 _NTRIPLES = "application/n-triples"
+UPDATE_CHUNK = 500  # triples per INSERT when there is no Graph Store Protocol
 
 
 def _ntriples(triples):
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _chunks(triples, size):
+    """The triples in lists of about ``size``; triples linked by blank nodes stay in one list
+    (a blank node label means one node only within one update operation)."""
+    parent = {}
+
+    def root(node):
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for triple in triples:
+        blanks = [t for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)]
+        for other in blanks[1:]:
+            parent[root(other)] = root(blanks[0])
+    groups = {}
+    for index, triple in enumerate(triples):
+        blank = next((t for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)), None)
+        groups.setdefault(root(blank) if blank is not None else index, []).append(triple)
+    chunk = []
+    for group in groups.values():
+        if chunk and len(chunk) + len(group) > size:
+            yield chunk
+            chunk = []
+        chunk.extend(group)
+    if chunk:
+        yield chunk
 
 
 def _is_timeout(err):
@@ -77,7 +107,7 @@ class RemoteStore(Store):
             body = self._fetch(PROLOGUE + query, XML, self.store_timeout)
         except (QueryFailed, QueryTimeout) as err:
             raise StoreUnavailable(f"the SPARQL store at {self.query_url} failed a query of the service: {err}") from None
-        return list(ox.parse_query_results(body, format=ox.QueryResultsFormat.XML))
+        return list(_solutions(body))
 
     def _construct(self, query):
         try:
@@ -100,8 +130,17 @@ class RemoteStore(Store):
     def _put_graph(self, name, triples):
         """Replace a graph: a Graph Store Protocol PUT, else DROP and INSERT DATA."""
         if self.gsp_url is None:
-            body = _ntriples(triples).decode("utf-8")
-            self._update(f"DROP SILENT GRAPH <{name.value}> ;\nINSERT DATA {{ GRAPH <{name.value}> {{\n{body}}} }}")
+            # INSERT ... WHERE {} rather than INSERT DATA (Virtuoso refuses blank nodes in
+            # DATA), in chunks (Virtuoso compiles at most 10,000 lines of SQL per request)
+            # that keep the triples sharing a blank node together.
+            operations = [f"DROP SILENT GRAPH <{name.value}>"]
+            for chunk in _chunks(triples, UPDATE_CHUNK):
+                body = _ntriples(chunk).decode("utf-8")
+                operations.append(f"INSERT {{ GRAPH <{name.value}> {{\n{body}}} }} WHERE {{}}")
+                self._update(" ;\n".join(operations))
+                operations = []
+            if operations:
+                self._update(operations[0])
             return
         url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': name.value})}"
         request = urllib.request.Request(url, data=_ntriples(triples), method="PUT",
@@ -167,7 +206,7 @@ class RemoteStore(Store):
     def query(self, query, media_type, default_graphs=(), named_graphs=()):
         if media_type in RESULT_MEDIA_TYPES:
             body = self._fetch(query, XML, self.timeout, default_graphs, named_graphs)
-            results = ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
+            results = _solutions(body)
         else:
             body = self._fetch(query, TURTLE, self.timeout, default_graphs, named_graphs)
             results = ox.parse(body, format=ox.RdfFormat.TURTLE)
@@ -181,6 +220,11 @@ class RemoteStore(Store):
         quads = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
         lines = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
         return b"".join(sorted(lines))
+
+
+def _solutions(body):
+    """SPARQL XML results; Virtuoso's blank node ids (``nodeID://b123``) made plain ids."""
+    return ox.parse_query_results(body.replace(b"<bnode>nodeID://", b"<bnode>"), format=ox.QueryResultsFormat.XML)
 
 
 def _server_message(err):
