@@ -78,6 +78,7 @@ def _stop(process):
 def oxigraph_server(directory):
     """``oxigraph serve`` over a store in ``directory`` (its default graph is the union)."""
     port = free_port()
+    Path(directory).mkdir(parents=True, exist_ok=True)
     log = Path(directory) / "oxigraph.log"
     with log.open("w") as out:
         process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(Path(directory) / "store"),

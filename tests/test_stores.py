@@ -3,8 +3,6 @@
 each with the seven example cities published. Then what is particular to a remote store:
 a server that is down is a 503, a publication that fails half-way is never listed."""
 
-import shutil
-
 import pytest
 from rdflib import Graph, URIRef
 
@@ -13,31 +11,12 @@ from sscmm.store import short_id
 
 from .conftest import make_app
 from .service_support import BRACKENFORD_CITY, brackenford_variant, example
-from .store_servers import oxigraph_binary, oxigraph_server, virtuoso_server
+from .store_servers import oxigraph_server
 from .test_examples import EXPECTED
 from .test_service_sparql import EXPECTED_LEVELS, LEVELS
 
 PROBLEM = "application/problem+json"
 STORES = ["embedded", "oxigraph", pytest.param("virtuoso", marks=pytest.mark.virtuoso)]
-
-
-def need(binary, why):
-    if shutil.which(binary) is None and not (binary == "oxigraph" and oxigraph_binary()):
-        pytest.skip(f"{binary} is not installed ({why})")
-
-
-@pytest.fixture(scope="session")
-def oxigraph(tmp_path_factory):
-    need("oxigraph", "pip install oxigraph, the test extra")
-    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as server:
-        yield server
-
-
-@pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory):
-    need("virtuoso-t", "apt-get install virtuoso-opensource; .ci/run installs it")
-    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
-        yield server
 
 
 def _app(request, kind, data_dir, **config):
@@ -146,7 +125,18 @@ def _rows(client, name, **params):
     return response.get_json()["rows"]
 
 
-def test_kpi_across_cities(client):
+VIRTUOSO_SQ156 = pytest.mark.xfail(strict=True, reason=(
+    "Virtuoso 7.2.5 fails to compile kpi-across-cities: 'SQ156: Internal Optimized compiler error: Bad dfe in "
+    "sqlo_place_exp' (a Virtuoso optimizer bug; the service answers 503 with Virtuoso's message)"))
+
+
+def _known_virtuoso_bug(request, app):
+    if app.store_kind == "virtuoso":
+        request.applymarker(VIRTUOSO_SQ156)
+
+
+def test_kpi_across_cities(request, app, client):
+    _known_virtuoso_bug(request, app)
     rows = _rows(client, "kpi-across-cities", kpi="EC: ICT: ICT: 1C")  # latest year: 2023
     got = {r["cityName"]: (r["value"], r["rank"], r["percentile"], r["targetLevel"], r["benchmarkPoints"]) for r in rows}
     # 2023 values in the examples: Exampleton 96.2, Saltmere 92.4, Brackenford 86.5 (benchmark 90 %)
@@ -157,7 +147,8 @@ def test_kpi_across_cities(client):
     assert {r["cityName"]: r["benchmarkPoints"] for r in low} == {"Exampleton": 4, "Saltmere": 3, "Brackenford": 3}
 
 
-def test_kpi_across_cities_lower_is_better_per_data_point(client):
+def test_kpi_across_cities_lower_is_better_per_data_point(request, app, client):
+    _known_virtuoso_bug(request, app)
     rows = _rows(client, "kpi-across-cities", kpi="EN:EN:AQ:1C", year="2021")
     no2 = [(r["cityName"], r["value"], r["rank"]) for r in rows if r["dataPoint"].endswith("_NO2")]
     assert no2 == [("Rivenport", 28.9, 1), ("Exampleton", 31.0, 2)]  # lower is better
