@@ -6,7 +6,8 @@ graphs are those of ``sscmm.store``; every query names its graphs with ``GRAPH``
 server's default graph (union or not) does not matter to the service.
 
 A publication is written graph by graph, the catalogue record last: it is listed only once
-everything else is there. A failed write drops what it wrote (best effort), and the next
+everything else is there. Without the Graph Store Protocol, graphs go in chunks of SPARQL
+Update ``INSERT DATA``, their blank nodes as skolem IRIs (``https://w3id.org/sscmm/.well-known/genid/...``). A failed write drops what it wrote (best effort), and the next
 publication of the same id replaces any leftovers, since each graph is replaced whole.
 
 Errors: a server that is down, refuses or does not answer in time is a StoreUnavailable
@@ -36,33 +37,15 @@ def _ntriples(triples):
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-def _chunks(triples, size):
-    """The triples in lists of about ``size``; triples linked by blank nodes stay in one list
-    (a blank node label means one node only within one update operation)."""
-    parent = {}
+GENID = "https://w3id.org/sscmm/.well-known/genid/"
 
-    def root(node):
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
 
-    for triple in triples:
-        blanks = [t for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)]
-        for other in blanks[1:]:
-            parent[root(other)] = root(blanks[0])
-    groups = {}
-    for index, triple in enumerate(triples):
-        blank = next((t for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)), None)
-        groups.setdefault(root(blank) if blank is not None else index, []).append(triple)
-    chunk = []
-    for group in groups.values():
-        if chunk and len(chunk) + len(group) > size:
-            yield chunk
-            chunk = []
-        chunk.extend(group)
-    if chunk:
-        yield chunk
+def _skolemised(triples):
+    """Blank nodes as skolem IRIs (RDF 1.1, 3.5): an update may be sent in several requests,
+    and Virtuoso refuses blank nodes in INSERT DATA and large ones in INSERT templates."""
+    def term(t):
+        return ox.NamedNode(GENID + t.value) if isinstance(t, ox.BlankNode) else t
+    return [ox.Triple(term(t.subject), t.predicate, term(t.object)) for t in triples]
 
 
 def _is_timeout(err):
@@ -130,13 +113,12 @@ class RemoteStore(Store):
     def _put_graph(self, name, triples):
         """Replace a graph: a Graph Store Protocol PUT, else DROP and INSERT DATA."""
         if self.gsp_url is None:
-            # INSERT ... WHERE {} rather than INSERT DATA (Virtuoso refuses blank nodes in
-            # DATA), in chunks (Virtuoso compiles at most 10,000 lines of SQL per request)
-            # that keep the triples sharing a blank node together.
+            # In chunks: Virtuoso compiles at most 10,000 lines of SQL per request.
+            triples = _skolemised(triples)
             operations = [f"DROP SILENT GRAPH <{name.value}>"]
-            for chunk in _chunks(triples, UPDATE_CHUNK):
-                body = _ntriples(chunk).decode("utf-8")
-                operations.append(f"INSERT {{ GRAPH <{name.value}> {{\n{body}}} }} WHERE {{}}")
+            for start in range(0, len(triples), UPDATE_CHUNK):
+                body = _ntriples(triples[start:start + UPDATE_CHUNK]).decode("utf-8")
+                operations.append(f"INSERT DATA {{ GRAPH <{name.value}> {{\n{body}}} }}")
                 self._update(" ;\n".join(operations))
                 operations = []
             if operations:
