@@ -39,12 +39,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from synthetic import synthetic_city  # noqa: E402
-
-from sscmm.analysis import JSON_RESULTS, load_analyses  # noqa: E402
-from sscmm.engine import engine_for  # noqa: E402
-from sscmm.store import (BENCHMARKS_GRAPH, CATALOGUE_GRAPH, MODEL_GRAPH, SHAPES_GRAPH, Publication, Record,  # noqa: E402
-                         oxigraph_triples, publication)
+from sscmm.analysis import JSON_RESULTS, load_analyses
+from sscmm.engine import engine_for
+from sscmm.store import BENCHMARKS_GRAPH, CATALOGUE_GRAPH, MODEL_GRAPH, SHAPES_GRAPH, Publication, Record, oxigraph_triples, publication
+from synthetic import synthetic_city
 
 TARGET_SECONDS, TARGET_SPEEDUP = 1.0, 30.0
 PUBLISHED = "2025-01-01T00:00:00Z"
@@ -84,8 +82,8 @@ def publications(count, cache, seed):
 
 
 def reference_graphs():
-    from sscmm.web import BENCHMARKS_DIR, _benchmarks, _criteria  # the graphs the service loads at start
     from sscmm.levelshapes import LEVEL_SHAPES_DIR
+    from sscmm.web import BENCHMARKS_DIR, _benchmarks, _criteria  # the graphs the service loads at start
 
     engine = engine_for(None)
     assert BENCHMARKS_DIR.is_dir()
@@ -99,6 +97,7 @@ def reference_graphs():
 def open_store(kind, stack, workdir):
     from sscmm.embedded import EmbeddedStore
     from sscmm.remote import RemoteStore
+
     from tests.store_servers import oxigraph_server, virtuoso_server
 
     limits = {"timeout": 600, "max_rows": 10_000_000}
@@ -133,7 +132,6 @@ def _rdflib_query(dataset, query, conn):
 
 def rdflib_times(pubs, references, queries, timeout):
     from rdflib import Dataset, URIRef
-
     from sscmm.terms import to_rdflib
 
     started = time.perf_counter()
@@ -198,7 +196,7 @@ def run(count, args):
         for name, value in rdflib.items():
             results[(name, "rdflib")] = value
     columns = [k for k in [*args.stores, "rdflib"] if k in loads]
-    print(f"\nload (s): " + "  ".join(f"{k} {loads[k]:.1f}" for k in columns))
+    print("\nload (s): " + "  ".join(f"{k} {loads[k]:.1f}" for k in columns))
     print(f"{'query':<22}" + "".join(f"{k:>12}" for k in columns) + f"{'rows':>7}{'rdflib/emb':>12}")
     met = True
     for name in queries:

@@ -15,8 +15,17 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .queries import QueryRunner
-from .store import (PREFIX_IRIS, RDF_VALUE, AlreadyPublished, Store, assessment_graph,
-                    oxigraph_triples, records_from_rows, records_query, result_graph)
+from .store import (
+    PREFIX_IRIS,
+    RDF_VALUE,
+    AlreadyPublished,
+    Store,
+    assessment_graph,
+    oxigraph_triples,
+    records_from_rows,
+    records_query,
+    result_graph,
+)
 
 
 @dataclass

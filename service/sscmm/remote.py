@@ -25,9 +25,19 @@ from SPARQLWrapper import POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from .queries import RESULT_MEDIA_TYPES, Answer, QueryFailed, QueryTimeout, encode
-from .store import (CATALOGUE_GRAPH, PREFIX_IRIS, PROLOGUE, AlreadyPublished, Store,
-                    StoreUnavailable, assessment_graph, oxigraph_triples, records_from_rows, records_query,
-                    result_graph)
+from .store import (
+    CATALOGUE_GRAPH,
+    PREFIX_IRIS,
+    PROLOGUE,
+    AlreadyPublished,
+    Store,
+    StoreUnavailable,
+    assessment_graph,
+    oxigraph_triples,
+    records_from_rows,
+    records_query,
+    result_graph,
+)
 
 _NTRIPLES = "application/n-triples"
 UPDATE_CHUNK = 500  # triples per INSERT when there is no Graph Store Protocol
@@ -128,7 +138,7 @@ class RemoteStore(Store):
         request = urllib.request.Request(url, data=_ntriples(triples), method="PUT",
                                          headers={"Content-Type": _NTRIPLES})
         try:
-            with urllib.request.urlopen(request, timeout=self.store_timeout) as response:  # noqa: S310 - configured URL
+            with urllib.request.urlopen(request, timeout=self.store_timeout) as response:
                 response.read()
         except (urllib.error.URLError, OSError) as err:
             raise self._unavailable(self.gsp_url, err) from None

@@ -29,7 +29,7 @@ are idempotent.
 import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -165,7 +165,7 @@ def publication(triples, result, for_city=None, published=None):
         id=assessment_id, assessment=assessment, city=city, city_id=short_id(city),
         city_name=summary["city"]["name"], date=summary["assessment"]["date"], level_iri=level["iri"],
         level_order=level["order"], level_name=level["name"], model=summary["model"]["iri"],
-        published=published or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        published=published or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     results_name = result_graph(assessment_id)
     result_triples = oxigraph_triples(result.to_graph())
     result_triples.append(ox.Triple(results_name, RDF_VALUE, ox.Literal(result.to_json(), datatype=RDF_JSON)))

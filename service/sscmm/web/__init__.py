@@ -14,9 +14,9 @@ from rdflib import BNode, Graph
 
 from ..analysis import load_analyses
 from ..engine import engine_for
+from ..levelshapes import LEVEL_SHAPES_DIR
 from ..model import ModelError, find_model
 from ..paths import ROOT
-from ..levelshapes import LEVEL_SHAPES_DIR
 from ..rdfio import InputError, format_for, parse_file
 from ..store import BENCHMARKS_GRAPH, MODEL_GRAPH, SHAPES_GRAPH, AlreadyPublished, open_store, oxigraph_triples
 from ..tokens import TokenStore
