@@ -16,6 +16,8 @@ import pyoxigraph as ox
 
 from .queries import QueryRunner
 from .store import (
+    CATALOGUE_GRAPH,
+    DCTERMS_IDENTIFIER,
     PREFIX_IRIS,
     RDF_VALUE,
     AlreadyPublished,
@@ -64,12 +66,16 @@ class EmbeddedStore(Store):
         record = publication.record
         quads = publication.quads()
         with self._write_lock:
-            if self.record(record.id) is not None:
+            if self.is_listed(record.id):
                 raise AlreadyPublished(record.id, record.assessment)
             self.store.extend(quads)
             self._generation += 1
 
     # -- reading ----------------------------------------------------------------------
+
+    def is_listed(self, assessment_id):
+        node = assessment_graph(assessment_id)
+        return any(True for _ in self.store.quads_for_pattern(node, DCTERMS_IDENTIFIER, None, CATALOGUE_GRAPH))
 
     def records(self, assessment_id=None, city_id=None):
         rows = self.store.query(records_query(assessment_id), prefixes=PREFIX_IRIS)

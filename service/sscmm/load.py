@@ -62,7 +62,7 @@ def load(services, paths, progress=True):
         try:
             graph = parse_file(path)
             current = _current_assessment(graph)
-            if current is not None and store.record(short_id(current)) is not None:
+            if current is not None and store.is_listed(short_id(current)):
                 summary.present.append(path)
             else:
                 store.publish(oxigraph_triples(graph), engine.assess(graph))

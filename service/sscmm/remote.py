@@ -162,7 +162,7 @@ class RemoteStore(Store):
         record = publication.record
         graphs = {name: triples for name, triples in publication.graphs.items() if name != CATALOGUE_GRAPH}
         with self._write_lock:
-            if self.record(record.id) is not None:
+            if self.is_listed(record.id):
                 raise AlreadyPublished(record.id, record.assessment)
             try:
                 for name, triples in graphs.items():
@@ -175,6 +175,10 @@ class RemoteStore(Store):
                 except StoreUnavailable:
                     pass  # unlisted leftovers; the next publication of this id replaces them
                 raise
+
+    def is_listed(self, assessment_id):
+        node = assessment_graph(assessment_id).value
+        return bool(self._select(f"SELECT ?id WHERE {{ GRAPH <{CATALOGUE_GRAPH.value}> {{ <{node}> dcterms:identifier ?id }} }}"))
 
     def records(self, assessment_id=None, city_id=None):
         return records_from_rows(self._select(records_query(assessment_id)), city_id)

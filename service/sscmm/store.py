@@ -44,6 +44,7 @@ SHAPES_GRAPH = ox.NamedNode("urn:sscmm:shapes")
 BENCHMARKS_GRAPH = ox.NamedNode("urn:sscmm:benchmarks")
 RDF_JSON = ox.NamedNode(str(RDF.JSON))
 RDF_VALUE = ox.NamedNode(str(RDF.value))
+DCTERMS_IDENTIFIER = ox.NamedNode(str(DCTERMS.identifier))
 PREFIX_IRIS = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 #: The prefixes as a SPARQL prologue, for stores that take no prefix mapping.
 PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIX_IRIS.items())
@@ -257,6 +258,10 @@ class Store(ABC):
         prepared = publication(triples, result, for_city)
         self.write(prepared)
         return prepared.record
+
+    @abstractmethod
+    def is_listed(self, assessment_id):
+        """Whether the catalogue lists the id (a cheap look-up, for every write)."""
 
     @abstractmethod
     def records(self, assessment_id=None, city_id=None):
