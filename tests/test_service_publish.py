@@ -40,9 +40,9 @@ def _dump(app):
     return app.extensions["sscmm"].store.store.dump(format=ox.RdfFormat.N_QUADS)
 
 
-def _publish(client, token, body, content_type="text/turtle"):
+def _publish(client, token, body, content_type="text/turtle", path="/assessments"):
     headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
-    return client.post("/assessments", data=body, content_type=content_type, headers=headers)
+    return client.post(path, data=body, content_type=content_type, headers=headers)
 
 
 def test_publish_then_read_back(client, tokens):
@@ -225,3 +225,17 @@ def test_token_cli_create_list_revoke(tmp_path):
     assert run_cli("token", "revoke", token, "--data-dir", str(tmp_path)).returncode == 1
     entries = json.loads((tmp_path / "tokens.json").read_text(encoding="utf-8"))["tokens"]
     assert entries[0]["revoked"] is not None
+
+
+def test_publish_against_the_model_named_in_the_query(client, tokens):
+    response = _publish(client, tokens["brackenford"], brackenford_variant("wego"), path="/assessments?model=wego-tmf")
+    assert response.status_code == 201, response.get_data(as_text=True)
+    record = response.get_json()
+    wego = "https://w3id.org/sscmm/model/wego-tmf/model"
+    assert record["model"] == wego and record["overall_level"]["iri"].startswith("https://w3id.org/sscmm/model/wego-tmf/")
+    stored = client.get(record["link"], headers={"Accept": "application/json"}).get_json()
+    assert stored["model"]["name"] == "wego-tmf"
+    listed = [a for a in client.get(record["city"]["link"]).get_json()["assessments"] if a["id"] == record["id"]]
+    assert [a["model"] for a in listed] == [wego]
+    unknown = _publish(client, tokens["brackenford"], brackenford_variant("nope"), path="/assessments?model=nope")
+    assert unknown.status_code == 400 and unknown.get_json()["type"].endswith("unknown-model")
