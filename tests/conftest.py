@@ -12,6 +12,8 @@ from rdflib import Graph
 from sscmm.model import load_model
 from sscmm.paths import ONTOLOGY_DIR, ROOT
 
+from .store_servers import oxigraph_binary, oxigraph_server, virtuoso_server
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = ROOT.parent / "shared"
 
@@ -50,6 +52,25 @@ def run_cli(*args, timeout=300):
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "sscmm"]
     return subprocess.run(command + list(args), capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, "PYTHONIOENCODING": "utf-8"}, cwd=ROOT)
+
+
+def need(binary, why):
+    if shutil.which(binary) is None and not (binary == "oxigraph" and oxigraph_binary()):
+        pytest.skip(f"{binary} is not installed ({why})")
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory):
+    need("oxigraph", "pip install oxigraph, the test extra")
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    need("virtuoso-t", "apt-get install virtuoso-opensource; .ci/run installs it")
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
 
 
 def make_app(data_dir, **config):

@@ -161,13 +161,90 @@ def _data_dir(args):
     return args.data_dir or os.environ.get("SSCMM_DATA_DIR") or "var"
 
 
+def _store_config(args):
+    """The service configuration the store options give (the environment fills the rest)."""
+    config = {"DATA_DIR": _data_dir(args)}
+    for option, key in (("store", "STORE"), ("query_url", "QUERY_URL"), ("update_url", "UPDATE_URL"),
+                        ("gsp_url", "GSP_URL")):
+        if getattr(args, option, None):
+            config[key] = getattr(args, option)
+    return config
+
+
+def _add_store_options(parser):
+    parser.add_argument("--data-dir", help="the service's data directory (default: $SSCMM_DATA_DIR, else ./var)")
+    parser.add_argument("--store", choices=("embedded", "sparql"),
+                        help="embedded pyoxigraph in the data directory (default; $SSCMM_STORE) or a SPARQL 1.1 server")
+    parser.add_argument("--query-url", help="the SPARQL server's query endpoint ($SSCMM_QUERY_URL)")
+    parser.add_argument("--update-url", help="the SPARQL server's update endpoint ($SSCMM_UPDATE_URL)")
+    parser.add_argument("--gsp-url", help="its Graph Store Protocol endpoint, when it has one ($SSCMM_GSP_URL)")
+
+
+def _services(args):
+    from .web import create_app
+
+    return create_app(_store_config(args)).extensions["sscmm"]
+
+
+def cmd_load(args):
+    from .load import assessment_files, load
+
+    paths = assessment_files(args.paths)
+    if not paths:
+        _err("sscmm: no assessment files (.ttl, .trig, .jsonld, .nt, .rdf) in " + " ".join(args.paths))
+        return 2
+    services = _services(args)
+    try:
+        summary = load(services, paths, progress=not args.quiet)
+    finally:
+        services.close()
+    for path, reason in summary.failed:
+        print(f"FAILED {path}: {reason}")
+    print(f"loaded {len(summary.loaded)}, already present {len(summary.present)}, failed {len(summary.failed)}")
+    return 1 if summary.failed else 0
+
+
+def cmd_analysis(args):
+    from .analysis import AnalysisError, run
+    from .queries import QueryFailed, QueryTimeout
+    from .store import StoreUnavailable
+
+    services = _services(args)
+    try:
+        if args.name is None:
+            for analysis in services.analyses.values():
+                params = ", ".join(f"{p.name}{'' if p.required else '?'}: {p.type}" for p in analysis.parameters)
+                print(f"{analysis.name:<22} {analysis.title}" + (f"  [{params}]" if params else ""))
+            return 0
+        found = services.analyses.get(args.name)
+        if found is None:
+            _err(f"sscmm: no analysis is named {args.name!r}; `sscmm analysis` lists them")
+            return 2
+        values = dict(item.split("=", 1) if "=" in item else (item, "") for item in args.param)
+        try:
+            table = run(services.store, found, values)
+        except AnalysisError as err:
+            _err(f"sscmm: {err}")
+            return 2
+        except (QueryTimeout, QueryFailed, StoreUnavailable) as err:
+            _err(f"sscmm: {err}")
+            return 1
+    finally:
+        services.close()
+    if args.format == "json":
+        print(json.dumps(table.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(table.to_csv())
+    return 0
+
+
 def cmd_serve(args):
     import logging
 
     from .web import create_app, serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    app = create_app({"DATA_DIR": _data_dir(args)})
+    app = create_app(_store_config(args))
     if args.demo:
         app.extensions["sscmm"].publish_examples()
     _err(f"sscmm: serving on http://{args.host}:{args.port}/ (data in {_data_dir(args)})")
@@ -226,9 +303,22 @@ def build_parser():
     serve = commands.add_parser("serve", help="run the HTTP service (waitress) over the store in the data directory")
     serve.add_argument("--host", default=os.environ.get("SSCMM_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("SSCMM_PORT", "8080")))
-    serve.add_argument("--data-dir", help=data_dir_help)
+    _add_store_options(serve)
     serve.add_argument("--demo", action="store_true", help="publish the example cities of data/examples at start")
     serve.set_defaults(func=cmd_serve)
+
+    load = commands.add_parser("load", help="assess and publish many assessment files (idempotent)")
+    load.add_argument("paths", nargs="+", metavar="DIR|FILE", help="assessment files, or folders of them")
+    _add_store_options(load)
+    load.add_argument("--quiet", action="store_true", help="no progress bar")
+    load.set_defaults(func=cmd_load)
+
+    analysis = commands.add_parser("analysis", help="run a cross-city analysis (without NAME: list them)")
+    analysis.add_argument("name", nargs="?", metavar="NAME")
+    analysis.add_argument("--param", action="append", default=[], metavar="K=V", help="a parameter (repeatable)")
+    analysis.add_argument("--format", choices=("csv", "json"), default="csv")
+    _add_store_options(analysis)
+    analysis.set_defaults(func=cmd_analysis)
 
     token = commands.add_parser("token", help="create, revoke and list the tokens cities publish with")
     token_commands = token.add_subparsers(dest="token_command", required=True, metavar="SUBCOMMAND")

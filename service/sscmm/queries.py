@@ -3,7 +3,7 @@
 pyoxigraph has no way to cancel a query, and evaluates some queries (aggregates, ORDER BY)
 entirely inside the first call, so a deadline checked between results would not stop
 them. Each query therefore runs in a worker process on a read-only snapshot of the store
-(``AssessmentStore.snapshot``); a query past its time limit is stopped by ending its
+(``EmbeddedStore.snapshot``); a query past its time limit is stopped by ending its
 process, and a fresh worker takes its place. Results past the row cap are cut off and the
 answer says so.
 
@@ -128,24 +128,29 @@ def _evaluate(store, job):
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
     if job.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    results = store.query(job.query, **options)
+    return encode(store.query(job.query, **options), job.media_type, job.max_rows)
+
+
+def encode(results, media_type, max_rows):
+    """(body, truncated): pyoxigraph results (a boolean, solutions, or any iterable of
+    triples) written in the media type, cut off after max_rows solutions or triples."""
     if isinstance(results, ox.QueryBoolean):
-        return results.serialize(format=ox.QueryResultsFormat.from_media_type(job.media_type)), False
-    rows = list(itertools.islice(results, job.max_rows + 1))
-    truncated = len(rows) > job.max_rows
-    rows = rows[:job.max_rows]
-    if isinstance(results, ox.QueryTriples):
-        return ox.serialize(rows, format=ox.RdfFormat.from_media_type(job.media_type)), truncated
+        return results.serialize(format=ox.QueryResultsFormat.from_media_type(media_type)), False
+    rows = list(itertools.islice(results, max_rows + 1))
+    truncated = len(rows) > max_rows
+    rows = rows[:max_rows]
+    if not isinstance(results, ox.QuerySolutions):
+        return ox.serialize(rows, format=ox.RdfFormat.from_media_type(media_type)), truncated
     # Only the first max_rows solutions are kept, so they are written here (SPARQL JSON)
     # and converted by pyoxigraph's own writers for the other formats.
     variables = [v.value for v in results.variables]
     table = json.dumps({"head": {"vars": variables}, "results": {"bindings": [
         {v: _json_term(row[v]) for v in variables if row[v] is not None} for row in rows]}},
         ensure_ascii=False).encode("utf-8")
-    if ox.QueryResultsFormat.from_media_type(job.media_type) == ox.QueryResultsFormat.JSON:
+    if ox.QueryResultsFormat.from_media_type(media_type) == ox.QueryResultsFormat.JSON:
         return table, truncated
     parsed = ox.parse_query_results(table, format=ox.QueryResultsFormat.JSON)
-    return parsed.serialize(format=ox.QueryResultsFormat.from_media_type(job.media_type)), truncated
+    return parsed.serialize(format=ox.QueryResultsFormat.from_media_type(media_type)), truncated
 
 
 def _serve(conn):
@@ -204,7 +209,7 @@ class _Worker:
 
 
 class QueryRunner:
-    """A pool of query workers over snapshots of an AssessmentStore."""
+    """A pool of query workers over snapshots of an EmbeddedStore."""
 
     def __init__(self, store, workers=2, timeout=10.0, max_rows=10000):
         self.store, self.timeout, self.max_rows = store, float(timeout), int(max_rows)

@@ -1,29 +1,35 @@
-"""The embedded store of published assessments: one pyoxigraph Store on disk per process.
+"""Published assessments: one store interface, two implementations.
 
-A publication is written in one transaction (one ``Store.extend``), so a failure leaves
-nothing behind:
+- ``sscmm.embedded.EmbeddedStore``: a pyoxigraph Store on disk in the process (default);
+- ``sscmm.remote.RemoteStore``: any SPARQL 1.1 server (Oxigraph server, Virtuoso,
+  GraphDB, Neptune ...), over the Query and Update protocols and, where the server has
+  one, the Graph Store Protocol.
+
+Both hold the same graphs:
 
 - ``urn:sscmm:assessment:{id}``: the city's graph as published;
-- ``urn:sscmm:result:{id}``: its computed result (validation report, derived facts, PROV)
-  and the JSON view of the result (``rdf:value``, an ``rdf:JSON`` literal);
+- ``urn:sscmm:result:{id}``: its computed result (validation report, derived facts: levels
+  per aspect, dimension and sub-dimension, KPI value summaries and checks, failed
+  criteria; PROV) and the JSON view of the result (``rdf:value``, an ``rdf:JSON`` literal);
 - ``urn:sscmm:catalogue``: a DCAT record per assessment (identifier, assessment, city,
   publication time), so listing cities is one small query (joined with the other graphs
-  for the date, the city's name and the overall level).
-
-``urn:sscmm:model`` holds the model files (``ontology/``), reloaded at start, so SPARQL
-queries can join published data with level and KPI labels.
+  for the date, the city's name and the overall level). A publication is listed once its
+  record is there: the record is written last (in the same transaction on the embedded
+  store), so a partial publication is never listed;
+- ``urn:sscmm:model``: the model files (``ontology/``), ``urn:sscmm:shapes``: the level
+  shapes (whose ``sscmm:level`` and ``sscmm:aspect`` say what a failed criterion is) and
+  ``urn:sscmm:benchmarks``: the benchmark sets (``data/benchmarks/``), all replaced at
+  start, so queries can join published data with the model.
 
 The id of an assessment is derived from its IRI: the same assessment cannot be published
-twice (re-publishing is refused with its existing id), and ``--demo`` is idempotent.
+twice (re-publishing is refused with its existing id), and ``--demo`` and ``sscmm load``
+are idempotent.
 """
 
 import hashlib
-import shutil
-import threading
-from contextlib import contextmanager
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -34,8 +40,13 @@ from .terms import to_ox
 
 CATALOGUE_GRAPH = ox.NamedNode("urn:sscmm:catalogue")
 MODEL_GRAPH = ox.NamedNode("urn:sscmm:model")
+SHAPES_GRAPH = ox.NamedNode("urn:sscmm:shapes")
+BENCHMARKS_GRAPH = ox.NamedNode("urn:sscmm:benchmarks")
 RDF_JSON = ox.NamedNode(str(RDF.JSON))
+RDF_VALUE = ox.NamedNode(str(RDF.value))
 PREFIX_IRIS = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+#: The prefixes as a SPARQL prologue, for stores that take no prefix mapping.
+PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIX_IRIS.items())
 
 
 def assessment_graph(assessment_id):
@@ -99,6 +110,10 @@ class AlreadyPublished(PublishError):
         self.id, self.assessment = assessment_id, assessment
 
 
+class StoreUnavailable(Exception):
+    """The store cannot be reached or did not answer in time (the service answers 503)."""
+
+
 @dataclass(frozen=True)
 class Record:
     """One published assessment, as the catalogue describes it."""
@@ -121,13 +136,64 @@ class Record:
                 "model": self.model, "published": self.published, "link": f"/assessments/{self.id}"}
 
 
+@dataclass(frozen=True)
+class Publication:
+    """What publishing one assessment writes: its record and the triples of each graph
+    (the catalogue's last). Built once; any store writes it (bench/analysis.py caches it)."""
+
+    record: Record
+    graphs: dict  # graph NamedNode -> list of ox.Triple, in writing order
+
+    def quads(self):
+        return [ox.Quad(t.subject, t.predicate, t.object, name) for name, triples in self.graphs.items()
+                for t in triples]
+
+
+def publication(triples, result, for_city=None, published=None):
+    """The Publication of a city's graph (``oxigraph_triples`` of it) and its
+    AssessmentResult; a PublishError when the result has input errors or is for another
+    city than ``for_city`` (None: any city)."""
+    if not result.valid:
+        raise NotAssessable(result.input_errors)
+    summary = result.as_dict()
+    city, assessment = summary["city"]["iri"], summary["assessment"]["iri"]
+    if for_city is not None and city != for_city:
+        raise WrongCity(city, for_city)
+    assessment_id = short_id(assessment)
+    level = summary["overall_level"]
+    record = Record(
+        id=assessment_id, assessment=assessment, city=city, city_id=short_id(city),
+        city_name=summary["city"]["name"], date=summary["assessment"]["date"], level_iri=level["iri"],
+        level_order=level["order"], level_name=level["name"], model=summary["model"]["iri"],
+        published=published or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    results_name = result_graph(assessment_id)
+    result_triples = oxigraph_triples(result.to_graph())
+    result_triples.append(ox.Triple(results_name, RDF_VALUE, ox.Literal(result.to_json(), datatype=RDF_JSON)))
+    catalogue = [ox.Triple(*(to_ox(t) for t in triple)) for triple in _catalogue_triples(record)]
+    return Publication(record, {assessment_graph(assessment_id): list(triples), results_name: result_triples,
+                                CATALOGUE_GRAPH: catalogue})
+
+
+def _catalogue_triples(record):
+    node = URIRef(assessment_graph(record.id).value)
+    return [
+        (node, RDF.type, DCAT.Dataset),
+        (node, DCTERMS.identifier, Literal(record.id)),
+        (node, FOAF.primaryTopic, URIRef(record.assessment)),
+        (node, DCTERMS.spatial, URIRef(record.city)),
+        (node, DCTERMS.issued, Literal(record.published, datatype=XSD.dateTime)),
+    ]
+
+
 #: The catalogue holds only statements about its records, so no triple of the assessment,
 #: result or model graphs is repeated there (pyoxigraph 0.5's union default graph matches a
 #: triple once per graph that holds it); the rest is read from those graphs. The
 #: OPTIONALs wrap GRAPH ?record, not the other way round: SPARQL evaluates a group bottom
-#: up, so inside the GRAPH block ?city would not yet be the record's city.
+#: up, so inside the GRAPH block ?city would not yet be the record's city. ``%(only)s`` is
+#: empty or a VALUES block naming one id.
 _Q_RECORDS = """
 SELECT ?id ?assessment ?city ?prefLabel ?label ?date ?level ?order ?levelName ?model ?published WHERE {
+    %(only)s
     GRAPH <urn:sscmm:catalogue> {
         ?record dcterms:identifier ?id ; foaf:primaryTopic ?assessment ; dcterms:spatial ?city ;
                 dcterms:issued ?published .
@@ -142,157 +208,105 @@ SELECT ?id ?assessment ?city ?prefLabel ?label ?date ?level ?order ?levelName ?m
 } ORDER BY ?date ?published ?id ?prefLabel ?label"""
 
 
+def records_query(assessment_id=None):
+    """The catalogue query (prefixes not included), for every record or one id."""
+    only = f"VALUES ?id {{ {ox.Literal(assessment_id)} }}" if assessment_id is not None else ""
+    return _Q_RECORDS % {"only": only}
+
+
+def records_from_rows(rows, city_id=None):
+    """Records from the solutions of ``records_query`` (pyoxigraph terms), one per id."""
+    records = {}
+    for row in rows:
+        rid, city = row["id"].value, row["city"].value
+        if rid in records or (city_id is not None and short_id(city) != city_id):
+            continue  # several labels: the first (sorted) is the name, as in the result
+        order = row["order"]
+        records[rid] = Record(
+            id=rid, assessment=row["assessment"].value, city=city, city_id=short_id(city),
+            city_name=_value(row["prefLabel"]) or _value(row["label"]) or local_name(city),
+            date=_value(row["date"]), level_iri=row["level"].value,
+            level_order=int(order.value) if order is not None else None,
+            level_name=_value(row["levelName"]) or "", model=row["model"].value,
+            published=row["published"].value)
+    return list(records.values())
+
+
 def _value(term):
     return term.value if term is not None else None
 
 
-@dataclass
-class _Snapshot:
-    path: Path
-    generation: int
-    readers: int = 0
+class Store(ABC):
+    """What the service, ``sscmm load`` and the analysis library need from a store. The
+    API behaves the same on every implementation (tests/test_stores.py runs it on each)."""
 
+    @abstractmethod
+    def replace_graphs(self, graphs):
+        """Replace whole graphs (the model, shapes and benchmark graphs): a dict of graph
+        name (NamedNode) to rdflib Graph."""
 
-class AssessmentStore:
-    """Published assessments in ``DATA_DIR/store``; writes are serialised by one lock."""
-
-    def __init__(self, data_dir):
-        self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store = ox.Store(str(self.data_dir / "store"))
-        self._write_lock = threading.Lock()
-        self._generation = 0
-        self._snapshots_dir = self.data_dir / "snapshots"
-        shutil.rmtree(self._snapshots_dir, ignore_errors=True)  # only this process uses them
-        self._snapshots = []
-
-    # -- writing ----------------------------------------------------------------------
-
-    def load_model(self, model):
-        """Replace the model graph with the model as loaded now (an rdflib Graph)."""
-        quads = [ox.Quad(t.subject, t.predicate, t.object, MODEL_GRAPH) for t in oxigraph_triples(model)]
-        with self._write_lock:
-            self.store.remove_graph(MODEL_GRAPH)
-            self.store.extend(quads)
-            self._generation += 1
+    @abstractmethod
+    def write(self, publication):
+        """Write a Publication; AlreadyPublished (nothing written) when its id is listed."""
 
     def publish(self, triples, result, for_city=None):
-        """Store a city's graph (``oxigraph_triples`` of it) with its AssessmentResult.
+        """Check and store a city's graph (``oxigraph_triples`` of it) with its
+        AssessmentResult. Raises a PublishError, having written nothing, when the result
+        has input errors, is for another city than ``for_city``, or its assessment is
+        already published. Returns the Record."""
+        prepared = publication(triples, result, for_city)
+        self.write(prepared)
+        return prepared.record
 
-        ``for_city``: the city a token may publish for (None: no restriction). Raises a
-        PublishError, having written nothing, when the result has input errors, is for
-        another city, or its assessment is already published. Returns the Record.
-        """
-        if not result.valid:
-            raise NotAssessable(result.input_errors)
-        summary = result.as_dict()
-        city, assessment = summary["city"]["iri"], summary["assessment"]["iri"]
-        if for_city is not None and city != for_city:
-            raise WrongCity(city, for_city)
-        assessment_id = short_id(assessment)
-        level = summary["overall_level"]
-        record = Record(
-            id=assessment_id, assessment=assessment, city=city, city_id=short_id(city),
-            city_name=summary["city"]["name"], date=summary["assessment"]["date"], level_iri=level["iri"],
-            level_order=level["order"], level_name=level["name"], model=summary["model"]["iri"],
-            published=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))
-        graph_name, results_name = assessment_graph(assessment_id), result_graph(assessment_id)
-        quads = [ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in triples]
-        quads += [ox.Quad(t.subject, t.predicate, t.object, results_name) for t in oxigraph_triples(result.to_graph())]
-        quads.append(ox.Quad(results_name, ox.NamedNode(str(RDF.value)), ox.Literal(result.to_json(), datatype=RDF_JSON),
-                             results_name))
-        quads += [ox.Quad(*(to_ox(t) for t in triple), CATALOGUE_GRAPH) for triple in _catalogue_triples(record)]
-        with self._write_lock:
-            if self.record(assessment_id) is not None:
-                raise AlreadyPublished(assessment_id, assessment)
-            self.store.extend(quads)
-            self._generation += 1
-        return record
-
-    # -- reading ----------------------------------------------------------------------
-
+    @abstractmethod
     def records(self, assessment_id=None, city_id=None):
         """Catalogue records, by date, then publication time."""
-        bindings = {ox.Variable("id"): ox.Literal(assessment_id)} if assessment_id is not None else {}
-        records = {}
-        for row in self.store.query(_Q_RECORDS, prefixes=PREFIX_IRIS, substitutions=bindings):
-            rid, city = row["id"].value, row["city"].value
-            if rid in records or (city_id is not None and short_id(city) != city_id):
-                continue  # several labels: the first (sorted) is the name, as in the result
-            order = row["order"]
-            records[rid] = Record(
-                id=rid, assessment=row["assessment"].value, city=city, city_id=short_id(city),
-                city_name=_value(row["prefLabel"]) or _value(row["label"]) or local_name(city),
-                date=_value(row["date"]), level_iri=row["level"].value,
-                level_order=int(order.value) if order is not None else None,
-                level_name=_value(row["levelName"]) or "", model=row["model"].value,
-                published=row["published"].value)
-        return list(records.values())
 
     def record(self, assessment_id):
         found = self.records(assessment_id=assessment_id)
         return found[0] if found else None
 
+    @abstractmethod
     def result_json(self, assessment_id):
-        name = result_graph(assessment_id)
-        for quad in self.store.quads_for_pattern(name, ox.NamedNode(str(RDF.value)), None, name):
-            return quad.object.value
-        return None
+        """The stored JSON result (text), or None."""
 
+    @abstractmethod
     def serialize(self, assessment_id, fmt, with_result=False):
-        """The published graph in an RDF format; with_result (for TriG): the result graph
-        too, as a second named graph."""
-        names = [assessment_graph(assessment_id)] + ([result_graph(assessment_id)] if with_result else [])
-        if with_result:
-            quads = [q for name in names for q in self.store.quads_for_pattern(None, None, None, name)]
-            return ox.serialize(quads, format=fmt, prefixes=PREFIX_IRIS)
-        return self.store.dump(format=fmt, from_graph=names[0], prefixes=PREFIX_IRIS)
+        """The published graph in an RDF format (pyoxigraph RdfFormat); with_result (for
+        TriG): the result graph too, as a second named graph."""
 
-    # -- snapshots for SPARQL workers ---------------------------------------------------
+    @abstractmethod
+    def query(self, query, media_type, default_graphs=(), named_graphs=()):
+        """Evaluate a checked read-only query (``queries.check_query``) within the time
+        limit and row cap: a ``queries.Answer``, or QueryTimeout / QueryFailed."""
 
-    @contextmanager
-    def snapshot(self):
-        """The path of a read-only copy of the store as it is now, for another process.
+    @abstractmethod
+    def dump(self):
+        """Every quad of the store as sorted N-Quads lines (bytes): to compare states."""
 
-        RocksDB allows no reader process beside a writer, so queries run on a checkpoint
-        (hard links, cheap), made when the store has changed since the last one. A
-        snapshot is removed once it is no longer the latest and no query reads it.
-        """
-        with self._write_lock:
-            latest = self._snapshots[-1] if self._snapshots else None
-            if latest is None or latest.generation != self._generation:
-                self._snapshots_dir.mkdir(parents=True, exist_ok=True)
-                latest = _Snapshot(self._snapshots_dir / str(self._generation), self._generation)
-                self.store.backup(str(latest.path))
-                self._snapshots.append(latest)
-                self._remove_unread_snapshots()
-            latest.readers += 1
-        try:
-            yield str(latest.path)
-        finally:
-            with self._write_lock:
-                latest.readers -= 1
-                self._remove_unread_snapshots()
-
-    def _remove_unread_snapshots(self):
-        for snap in self._snapshots[:-1]:
-            if snap.readers == 0:
-                shutil.rmtree(snap.path, ignore_errors=True)
-        self._snapshots = [s for s in self._snapshots[:-1] if s.readers > 0] + self._snapshots[-1:]
+    def counts(self):
+        """(assessments, cities) published, for /health: fails when the store does."""
+        records = self.records()
+        return len(records), len({r.city_id for r in records})
 
     def close(self):
-        """Flush and release the store (RocksDB allows one writer: a reopen needs this)."""
-        self.store.flush()
-        self.store = None
-        shutil.rmtree(self._snapshots_dir, ignore_errors=True)
+        """Release what the store holds (processes, files)."""
 
 
-def _catalogue_triples(record):
-    node = URIRef(assessment_graph(record.id).value)
-    return [
-        (node, RDF.type, DCAT.Dataset),
-        (node, DCTERMS.identifier, Literal(record.id)),
-        (node, FOAF.primaryTopic, URIRef(record.assessment)),
-        (node, DCTERMS.spatial, URIRef(record.city)),
-        (node, DCTERMS.issued, Literal(record.published, datatype=XSD.dateTime)),
-    ]
+def open_store(config):
+    """The store the configuration names: ``STORE`` is ``embedded`` (``DATA_DIR``) or
+    ``sparql`` (``QUERY_URL``, ``UPDATE_URL``, optional ``GSP_URL``)."""
+    kind = config.get("STORE", "embedded")
+    limits = {"timeout": config["SPARQL_TIMEOUT"], "max_rows": config["SPARQL_MAX_ROWS"]}
+    if kind == "embedded":
+        from .embedded import EmbeddedStore
+
+        return EmbeddedStore(config["DATA_DIR"], workers=config["SPARQL_WORKERS"], **limits)
+    if kind == "sparql":
+        from .remote import RemoteStore
+
+        if not config.get("QUERY_URL") or not config.get("UPDATE_URL"):
+            raise ValueError("a SPARQL store needs a query URL and an update URL (SSCMM_QUERY_URL, SSCMM_UPDATE_URL)")
+        return RemoteStore(config["QUERY_URL"], config["UPDATE_URL"], gsp_url=config.get("GSP_URL") or None,
+                           store_timeout=config.get("STORE_TIMEOUT", 60), **limits)
+    raise ValueError(f"unknown store {kind!r}: embedded or sparql")

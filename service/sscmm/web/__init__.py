@@ -10,17 +10,20 @@ workers per process (``app.extensions["sscmm"]``). ``serve`` runs the app under 
 import logging
 
 from flask import Flask, current_app
+from rdflib import BNode, Graph
 
+from ..analysis import load_analyses
 from ..engine import engine_for
+from ..levelshapes import LEVEL_SHAPES_DIR
 from ..model import ModelError, find_model
 from ..paths import ROOT
-from ..queries import QueryRunner
 from ..rdfio import InputError, format_for, parse_file
-from ..store import AlreadyPublished, AssessmentStore, oxigraph_triples
+from ..store import BENCHMARKS_GRAPH, MODEL_GRAPH, SHAPES_GRAPH, AlreadyPublished, open_store, oxigraph_triples
 from ..tokens import TokenStore
 from .problems import Problem, register_error_handlers
 
 EXAMPLES_DIR = ROOT / "data" / "examples"
+BENCHMARKS_DIR = ROOT / "data" / "benchmarks"
 DEFAULTS = {
     "DATA_DIR": "var",  # the store, the token hashes and query snapshots
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,  # bytes; a larger body is refused with 413
@@ -28,20 +31,26 @@ DEFAULTS = {
     "SPARQL_MAX_ROWS": 10000,  # solutions or triples; more are cut off (X-SSCMM-Truncated)
     "SPARQL_WORKERS": 2,  # query worker processes (queries run at the same time)
     "THREADS": 8,  # waitress worker threads
+    "STORE": "embedded",  # or "sparql": a SPARQL 1.1 server at QUERY_URL, UPDATE_URL (and GSP_URL)
+    "QUERY_URL": None,
+    "UPDATE_URL": None,
+    "GSP_URL": None,  # the server's Graph Store Protocol endpoint, when it has one
+    "STORE_TIMEOUT": 60,  # seconds the service waits for a SPARQL store's answer to its own requests
 }
 log = logging.getLogger("sscmm.web")
 
 
 class Services:
-    """What every request uses: the store, the tokens, the engines and the query workers."""
+    """What every request uses: the store (with its query workers), the tokens and the engines."""
 
     def __init__(self, config):
-        self.store = AssessmentStore(config["DATA_DIR"])
+        self.store = open_store(config)
         self.tokens = TokenStore(config["DATA_DIR"])
         self.engine = engine_for(None)  # built before the first request, not during it
-        self.store.load_model(self.engine.model)
-        self.queries = QueryRunner(self.store, workers=config["SPARQL_WORKERS"], timeout=config["SPARQL_TIMEOUT"],
-                                   max_rows=config["SPARQL_MAX_ROWS"])
+        self.store.replace_graphs({
+            MODEL_GRAPH: self.engine.model, BENCHMARKS_GRAPH: _benchmarks(),
+            SHAPES_GRAPH: _criteria(LEVEL_SHAPES_DIR / f"{self.engine.name}.ttl")})
+        self.analyses = load_analyses()
 
     def engine_named(self, name):
         """The engine of a model by its short name (None: the default); 400 for an unknown
@@ -70,8 +79,25 @@ class Services:
                 continue
 
     def close(self):
-        self.queries.close()
         self.store.close()
+
+
+def _benchmarks():
+    """The benchmark sets of data/benchmarks/ (for the U4SSC-style score), as one graph."""
+    graph = Graph()
+    for path in sorted(BENCHMARKS_DIR.glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def _criteria(path):
+    """What the level shapes say about each criterion (level, aspect, label, message): their
+    statements without blank nodes, so the graph is the same at every start."""
+    graph = Graph()
+    for triple in Graph().parse(path, format="turtle"):
+        if not any(isinstance(term, BNode) for term in triple):
+            graph.add(triple)
+    return graph
 
 
 def services():
@@ -80,14 +106,16 @@ def services():
 
 def create_app(config=None):
     """The Flask application; ``config`` overrides the environment (tests pass DATA_DIR)."""
-    from . import assess, assessments, browser, cities, imports, meta, model, reports, sparql  # they import services() from here
+    from . import (analysis, assess, assessments, browser, cities, imports, meta, model,  # they import services()
+                   reports, sparql)
 
     app = Flask(__name__)  # static/: the pages' stylesheet and script, at /static/
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("SSCMM")
     app.config.from_mapping(config or {})
     app.extensions["sscmm"] = Services(app.config)
-    for blueprint in (assess.bp, assessments.bp, cities.bp, sparql.bp, model.bp, meta.bp, imports.bp, reports.bp, browser.bp):
+    for blueprint in (assess.bp, assessments.bp, cities.bp, sparql.bp, analysis.bp, model.bp, meta.bp, imports.bp,
+                      reports.bp, browser.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     return app

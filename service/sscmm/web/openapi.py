@@ -175,6 +175,16 @@ def openapi():
         "/context.jsonld": _get("The JSON-LD context", "Lets a city's graph be written as plain JSON; POST /assess "
                                 "reads JSON with no @context, or naming this one, without fetching anything.",
                                 _ok("the context", "application/ld+json"), tag="import"),
+        "/analysis": _get("Analyses", "The cross-city analysis library: each analysis with its parameters "
+                          "(an optional one has a natural default, computed by the query).",
+                          {**_ok("the analyses", "application/json", schema={"type": "object"}), **_problems(406)},
+                          tag="analysis"),
+        "/analysis/{name}": _get(
+            "Run an analysis", "The analysis's rows as JSON or CSV, by Accept; parameters as query parameters "
+            "(GET /analysis lists them). X-SSCMM-Truncated: true when the row cap cut them off.",
+            {**_ok("the rows", "application/json", "text/csv", schema={"type": "object"}),
+             **_problems(400, 404, 406, 503)},
+            [_path_parameter("name", "the analysis's name (from /analysis)")], tag="analysis"),
         "/model": _model_part("The model"),
         "/model/levels": _model_part("The model's levels"),
         "/model/aspects": _model_part("The model's achievement aspects"),

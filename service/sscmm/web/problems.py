@@ -11,6 +11,8 @@ from http import HTTPStatus
 from flask import Response, json, request
 from werkzeug.exceptions import HTTPException
 
+from ..store import StoreUnavailable
+
 PROBLEM_TYPES = "https://w3id.org/sscmm/problems/"
 log = logging.getLogger("sscmm.web")
 
@@ -41,6 +43,13 @@ def _http_error(error):
     return problem.response()
 
 
+def _store_unavailable(error):
+    """A SPARQL store that is down or too slow: 503, the store's state unknown but unharmed."""
+    log.warning("store unavailable on %s %s: %s", request.method, request.path, error)
+    return Problem(503, str(error), slug="store-unavailable", title="The store is unavailable",
+                   headers={"Retry-After": "30"}).response()
+
+
 def _unexpected(_error):
     log.exception("unexpected error on %s %s", request.method, request.path)
     return Problem(500, "an unexpected error occurred; it has been logged").response()
@@ -49,4 +58,5 @@ def _unexpected(_error):
 def register_error_handlers(app):
     app.register_error_handler(Problem, Problem.response)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(StoreUnavailable, _store_unavailable)
     app.register_error_handler(Exception, _unexpected)

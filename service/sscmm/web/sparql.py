@@ -52,7 +52,7 @@ def sparql():
         raise Problem(400, str(err), slug=err.slug, title="Query refused") from None
     media_type = negotiate(MEDIA_TYPES[form])
     try:
-        answer = services().queries.run(query, media_type, default_graphs, named_graphs)
+        answer = services().store.query(query, media_type, default_graphs, named_graphs)
     except QueryTimeout as err:
         raise Problem(503, str(err), slug="query-timeout", title="Query time limit reached",
                       time_limit=current_app.config["SPARQL_TIMEOUT"]) from None
