@@ -106,7 +106,7 @@ def services():
 
 def create_app(config=None):
     """The Flask application; ``config`` overrides the environment (tests pass DATA_DIR)."""
-    from . import (analysis, assess, assessments, browser, cities, imports, meta, model,  # they import services()
+    from . import (analysis, assess, assessments, benchmark, browser, cities, imports, meta, model,  # they import services()
                    reports, sparql)
 
     app = Flask(__name__)  # static/: the pages' stylesheet and script, at /static/
@@ -115,7 +115,7 @@ def create_app(config=None):
     app.config.from_mapping(config or {})
     app.extensions["sscmm"] = Services(app.config)
     for blueprint in (assess.bp, assessments.bp, cities.bp, sparql.bp, analysis.bp, model.bp, meta.bp, imports.bp,
-                      reports.bp, browser.bp):
+                      reports.bp, browser.bp, benchmark.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     return app

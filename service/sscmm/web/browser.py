@@ -50,7 +50,7 @@ def _rows(graph, query, model_iri):
 
 
 @lru_cache(maxsize=16)
-def _browser(graph, model_iri):
+def catalogue(graph, model_iri):
     """What the page shows of one model (the model does not change while serving)."""
     levels, aspects = _rows(graph, LEVELS, model_iri), _rows(graph, ASPECTS, model_iri)
     cells = {}
@@ -72,4 +72,4 @@ def browse():
         raise Problem(404, str(err)) from None
     return render_template("browser.html", model={"iri": str(model_iri), "name": name, "label": label,
                                                   "version": version},
-                           models=[(n, lab) for _iri, n, lab, _v in all_models(graph)], **_browser(graph, model_iri))
+                           models=[(n, lab) for _iri, n, lab, _v in all_models(graph)], **catalogue(graph, model_iri))

@@ -134,6 +134,13 @@ def openapi():
         "/browse": _get("The model browser", "Levels, aspects, the achievements table and the KPI catalogue "
                         "with search and filters, as a page.",
                         {**_ok("the page", "text/html"), **_problems(404)}, [_MODEL_PARAMETER], tag="pages"),
+        "/benchmark": _get("The benchmark page", "One KPI across cities (a bar chart with the benchmark as the "
+                           "target line) and the level distribution per aspect, from the analysis library.",
+                           {**_ok("the page", "text/html"), **_problems(400, 503)},
+                           [{"name": "kpi", "in": "query", "required": False, "schema": _TEXT,
+                             "description": "the KPI's code in any spelling (default: the one most cities report)"},
+                            {"name": "year", "in": "query", "required": False, "schema": _TEXT,
+                             "description": "the year of the values (default: the latest reported)"}], tag="pages"),
         "/static/{filename}": _get("The pages' stylesheet and script", "Served by the service: the pages load "
                                    "nothing from elsewhere.", {**_ok("the file", "text/css", "text/javascript"),
                                                                **_problems(404)},
