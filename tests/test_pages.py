@@ -17,7 +17,7 @@ from .test_examples import EXPECTED
 
 HTML = {"Accept": "text/html"}
 #: URLs a page may show as data (IRIs), never load: anything in href/src/action must be local.
-LOADED = re.compile(r'(?:href|src|action)="(https?:)?//', re.I)
+LOADED = re.compile(r'(?:href|src|action)="(https?:)?//', re.IGNORECASE)
 
 
 class Cells(HTMLParser):

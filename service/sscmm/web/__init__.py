@@ -106,8 +106,8 @@ def services():
 
 def create_app(config=None):
     """The Flask application; ``config`` overrides the environment (tests pass DATA_DIR)."""
-    from . import (analysis, assess, assessments, benchmark, browser, cities, imports, meta, model,  # they import services()
-                   reports, sparql)
+    # The blueprints import services() from here.
+    from . import analysis, assess, assessments, benchmark, browser, cities, imports, meta, model, reports, sparql
 
     app = Flask(__name__)  # static/: the pages' stylesheet and script, at /static/
     app.config.from_mapping(DEFAULTS)

@@ -37,9 +37,10 @@ def heatmap(rows, columns, cells, title):
     shows on hover (the cell's <title>)."""
     label_width, cell_w, cell_h, head = 12 + 7.2 * max((len(r) for r in rows), default=0), 84, 30, 40
     width, height = label_width + cell_w * len(columns) + 4, head + cell_h * len(rows) + 4
-    parts = ['<defs><pattern id="@ID@-hatch" patternUnits="userSpaceOnUse" width="8" height="8" '
+    hatch = ('<defs><pattern id="@ID@-hatch" patternUnits="userSpaceOnUse" width="8" height="8" '
              'patternTransform="rotate(45)"><rect width="8" height="8" class="unmet-bg"/>'
-             '<line x1="0" y1="0" x2="0" y2="8" class="unmet-line"/></pattern></defs>']
+             '<line x1="0" y1="0" x2="0" y2="8" class="unmet-line"/></pattern></defs>')
+    parts = [hatch]
     for j, column in enumerate(columns):
         x = label_width + cell_w * j + cell_w / 2
         parts.append(_text(x, 16, column[0], "middle", "label strong"))

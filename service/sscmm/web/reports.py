@@ -6,6 +6,7 @@ import re
 from base64 import b64encode
 
 from flask import Blueprint, render_template, request
+
 from . import services
 from .content import parse_rdf, read_upload
 from .imports import XLSX
