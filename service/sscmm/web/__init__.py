@@ -113,14 +113,16 @@ def services():
 
 def create_app(config=None):
     """The Flask application; ``config`` overrides the environment (tests pass DATA_DIR)."""
-    from . import analysis, assess, assessments, cities, imports, meta, model, sparql  # they import services() from here
+    # The blueprints import services() from here.
+    from . import analysis, assess, assessments, benchmark, browser, cities, imports, meta, model, reports, sparql
 
-    app = Flask(__name__, static_folder=None)
+    app = Flask(__name__)  # static/: the pages' stylesheet and script, at /static/
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("SSCMM")
     app.config.from_mapping(config or {})
     app.extensions["sscmm"] = Services(app.config)
-    for blueprint in (assess.bp, assessments.bp, cities.bp, sparql.bp, analysis.bp, model.bp, meta.bp, imports.bp):
+    for blueprint in (assess.bp, assessments.bp, cities.bp, sparql.bp, analysis.bp, model.bp, meta.bp, imports.bp,
+                      reports.bp, browser.bp, benchmark.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     return app

@@ -11,7 +11,7 @@ bp = Blueprint("cities", __name__)
 MEDIA_TYPES = ("application/json", "text/html")
 
 
-def _cities(records):
+def city_summaries(records):
     """Records (by date, then publication) grouped into city summaries, sorted by name."""
     cities = {}
     for record in records:
@@ -27,7 +27,7 @@ def _cities(records):
 @bp.get("/cities")
 def cities():
     media_type = negotiate(MEDIA_TYPES)
-    found = _cities(services().store.records())
+    found = city_summaries(services().store.records())
     if media_type == "text/html":
         return render_template("cities.html", cities=found)
     return jsonify({"cities": found})
@@ -35,7 +35,7 @@ def cities():
 
 @bp.get("/cities/<city_id>")
 def city(city_id):
-    found = _cities(services().store.records(city_id=city_id))
+    found = city_summaries(services().store.records(city_id=city_id))
     if not found:
         raise Problem(404, f"no city with published assessments has the id {city_id!r}")
     media_type = negotiate(MEDIA_TYPES)

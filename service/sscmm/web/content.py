@@ -32,18 +32,28 @@ def read_graph():
         upload = next(iter(request.files.values()), None)
         if upload is None:
             raise Problem(400, "the multipart body has no file", slug="no-file")
-        data = upload.read()
-        fmt = RDF_BODY_TYPES.get(upload.mimetype)
-        if fmt is None:
-            try:
-                fmt = format_for(upload.filename)
-            except InputError:
-                raise _unsupported(upload.mimetype or upload.filename) from None
-    else:
-        fmt = RDF_BODY_TYPES.get(request.mimetype)
-        if fmt is None:
-            raise _unsupported(request.mimetype or "(no Content-Type)")
-        data = request.get_data()
+        return read_upload(upload)
+    fmt = RDF_BODY_TYPES.get(request.mimetype)
+    if fmt is None:
+        raise _unsupported(request.mimetype or "(no Content-Type)")
+    return parse_rdf(request.get_data(), fmt)
+
+
+def read_upload(upload):
+    """An uploaded file as (rdflib Graph, pyoxigraph triples), its format from the part's
+    type or else its name."""
+    fmt = RDF_BODY_TYPES.get(upload.mimetype)
+    if fmt is None:
+        try:
+            fmt = format_for(upload.filename)
+        except InputError:
+            raise _unsupported(upload.mimetype or upload.filename) from None
+    return parse_rdf(upload.read(), fmt)
+
+
+def parse_rdf(data, fmt):
+    """(rdflib Graph, pyoxigraph triples), or 400 (parse-error) with the line and column
+    the parser gives."""
     try:
         graph = parse(data, fmt)
         return graph, oxigraph_triples(graph)

@@ -104,12 +104,47 @@ def openapi():
         "/assessments/{assessment_id}": _get(
             "A published assessment",
             "JSON: the result; Turtle, JSON-LD: the published graph; TriG: the published graph and the result "
-            "graph; HTML: a page.",
+            "graph; HTML: the report page. `format=json|ttl|jsonld|trig` overrides Accept and answers a download.",
             {"200": {"description": "the assessment", "content": {
                 **_content("application/json", schema=_RESULT),
                 **_content("text/html", "text/turtle", "application/ld+json", "application/trig")}},
-             **_problems(404, 406)},
+             **_problems(400, 404, 406)},
+            [_path_parameter("assessment_id", "the id given when it was published"),
+             {"name": "format", "in": "query", "required": False, "schema": {"enum": ["json", "ttl", "jsonld", "trig"]},
+              "description": "answer this format as a download, whatever Accept says"}], tag="assessments"),
+        "/assessments/{assessment_id}/workbook": _get(
+            "A published assessment as a workbook",
+            "The published graph written into the assessment workbook (`sscmm export`), when the assessment names "
+            "the model it was assessed against; 404 otherwise.",
+            {**_ok("the workbook", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+             **_problems(404)},
             [_path_parameter("assessment_id", "the id given when it was published")], tag="assessments"),
+        "/report": {"post": {
+            "summary": "A report page for an unpublished assessment", "tags": ["pages"],
+            "description": "The index page's form: a file (`file`) or pasted Turtle (`turtle`) and a model "
+                           "(`model`), as multipart/form-data. Answers the report page (HTML); errors are shown "
+                           "in the page with the form (400 with the line of a parse error, 422 input errors).",
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "properties": {
+                    "file": {"type": "string", "contentMediaType": "application/octet-stream"},
+                    "turtle": _TEXT, "model": _TEXT}}}}},
+            "responses": {"200": {"description": "the report page", "content": _content("text/html")},
+                          **{str(code): {"description": HTTPStatus(code).phrase, "content": _content("text/html")}
+                             for code in (400, 415, 422)}}}},
+        "/browse": _get("The model browser", "Levels, aspects, the achievements table and the KPI catalogue "
+                        "with search and filters, as a page.",
+                        {**_ok("the page", "text/html"), **_problems(404)}, [_MODEL_PARAMETER], tag="pages"),
+        "/benchmark": _get("The benchmark page", "One KPI across cities (a bar chart with the benchmark as the "
+                           "target line) and the level distribution per aspect, from the analysis library.",
+                           {**_ok("the page", "text/html"), **_problems(400, 503)},
+                           [{"name": "kpi", "in": "query", "required": False, "schema": _TEXT,
+                             "description": "the KPI's code in any spelling (default: the one most cities report)"},
+                            {"name": "year", "in": "query", "required": False, "schema": _TEXT,
+                             "description": "the year of the values (default: the latest reported)"}], tag="pages"),
+        "/static/{filename}": _get("The pages' stylesheet and script", "Served by the service: the pages load "
+                                   "nothing from elsewhere.", {**_ok("the file", "text/css", "text/javascript"),
+                                                               **_problems(404)},
+                                   [_path_parameter("filename", "sscmm.css or sscmm.js")], tag="pages"),
         "/cities": _get("Cities", "Every city with published assessments: the latest overall level and the "
                         "assessments over time.",
                         {**_ok("the cities", "application/json", "text/html", schema={
