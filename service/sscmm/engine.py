@@ -31,7 +31,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from .coresparql import compile_shapes
 from .derived import DerivedFacts
-from .levelshapes import CRITERIA_DIR, LEVEL_SHAPES_DIR, build_level_shapes
+from .levelshapes import LEVEL_SHAPES_DIR, build_level_shapes, criteria_of
 from .model import find_model, load_model
 from .namespaces import SSCMM, bind_prefixes
 from .paths import ROOT, SHAPES_DIR
@@ -184,8 +184,7 @@ def _level_shapes(model, name, paths):
     shipped = LEVEL_SHAPES_DIR / f"{name}.ttl"
     if paths is None and shipped.exists():
         return Graph().parse(shipped, format="turtle")
-    criteria = CRITERIA_DIR / f"{name}-criteria.ttl"
-    return build_level_shapes(model, name, Graph().parse(criteria, format="turtle") if criteria.exists() else model)
+    return build_level_shapes(model, name, criteria_of(model, name))
 
 
 def _add_all(graph, triples):

@@ -170,14 +170,19 @@ def _serialize(graph):
     return canonical.serialize(format="turtle")
 
 
+def criteria_of(model, name, criteria_dir=CRITERIA_DIR):
+    """Where the constraint bodies of a model's evidence achievements are: its criteria
+    source file (src/NAME-criteria.ttl), or, when there is none, the model data itself
+    (sscmm:criterionShape next to the achievements)."""
+    source = Path(criteria_dir) / f"{name}-criteria.ttl"
+    return Graph().parse(source, format="turtle") if source.exists() else model
+
+
 def generate_level_shapes(model, criteria_dir=CRITERIA_DIR, out_dir=LEVEL_SHAPES_DIR):
-    """{output path: Turtle text} for every model. The constraint bodies of its evidence
-    achievements come from src/NAME-criteria.ttl, or, when there is none, from the model
-    data itself (sscmm:criterionShape next to the achievements)."""
+    """{output path: Turtle text} for every model (its criteria: criteria_of)."""
     outputs = {}
     for (name,) in model.query("SELECT ?name WHERE { ?m a sscmm:MaturityModel ; dcterms:identifier ?name }"):
-        source = Path(criteria_dir) / f"{name}-criteria.ttl"
-        criteria = Graph().parse(source, format="turtle") if source.exists() else model
+        criteria = criteria_of(model, str(name), criteria_dir)
         outputs[Path(out_dir) / f"{name}.ttl"] = HEADER.format(name=name) + _serialize(
             build_level_shapes(model, str(name), criteria))
     return outputs
