@@ -128,15 +128,14 @@ class StepProfiler:
         self.totals = defaultdict(list)   # step -> [seconds per assess]
         self._current = defaultdict(float)
         self._stack = []                  # [label, start, child time]
-        names = {query: name for name, query in engine.derive_rules}
-        names.update({query: name for name, query in engine.conclude_rules})
-        derive = {query for _, query in engine.derive_rules}
+        steps = {query: (step, name) for step, rules in (("prepare", engine.prepare_rules), ("derive", engine.derive_rules),
+                                                          ("conclude", engine.conclude_rules)) for name, query in rules}
         sets = {id(engine.input_checks): "input checks (SPARQL, shapes/input/checks)",
                 id(engine.input_shape_checks): "input shapes compiled to SPARQL (coresparql)"}
         self._wrap(engine, "_new_store", lambda *a: "oxigraph: new store, model and city loaded")
         self._wrap(engine, "_problems", lambda store, checks, *a: sets.get(id(checks), "input checks"))
         self._wrap(engine, "_construct",
-                   lambda store, query, *a: f"{'derive' if query in derive else 'conclude'}: rules/.../{names.get(query, '?')}.rq")
+                   lambda store, query, *a: "{}: rules/.../{}.rq".format(*steps.get(query, ("rule", "?"))))
         self._wrap(engine, "_validated_graph", lambda *a: "graph pyshacl walks (view CONSTRUCT + rdflib)")
         self._wrap(engine.shapes, "validate", lambda *a: "validation (pyshacl, prepared level shapes)")
         self._wrap(engine, "_read_report", lambda *a: "read validation report")
@@ -218,7 +217,7 @@ def naive_pipeline(engine: Engine, texts, graph):
     for _name, query in engine.input_checks:
         if len(data.query(query)):
             return None
-    for _name, query in engine.derive_rules:
+    for _name, query in engine.prepare_rules + engine.derive_rules:
         for triple in list(data.query(query)):
             data.add(triple)
     shapes = parse_shapes(texts)

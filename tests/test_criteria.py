@@ -247,6 +247,13 @@ def test_failure_details_name_what_is_missing():
     assert detail["message"].endswith(": EC:ICT:ICT:1C Household Internet Access")
 
 
+def test_a_data_source_stands_in_for_a_data_owner():
+    """achievement-1-data asks either (sh:alternativePath): a source alone satisfies it."""
+    result = assess_with("DELETE { :sel-internet sscmm:dataOwner ?o } INSERT { :sel-internet dcterms:source "
+                         "<https://example.org/isp-survey> } WHERE { :sel-internet sscmm:dataOwner ?o }")
+    assert criterion(result, "achievement-1-data")["satisfied"]
+
+
 def test_nested_detail_results_are_not_failures_of_their_own():
     """sh:node constraints nest sh:detail results; only top-level results are criteria."""
     graph = copy_graph(_example())

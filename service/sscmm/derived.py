@@ -42,7 +42,7 @@ class DerivedFacts:
     def __init__(self, store: ox.Store, graph_name: ox.NamedNode, terms: TermMemo):
         self._store, self._name, self._terms = store, graph_name, terms
         self._graph = None
-        self._checks = self._summaries = self._levels = self._ratings = None
+        self._checks = self._summaries = self._levels = self._ratings = self._unmet = None
 
     def _one(self, query):
         rows = list(self._rows(query))
@@ -83,6 +83,15 @@ class DerivedFacts:
             for row in self._rows(_select_nodes(self._name, "KPIValueSummary", SUMMARY_PROPERTIES)):
                 self._summaries.setdefault((row["kpi"], row["dataPoint"]), row)
         return self._summaries
+
+    def unmet_checks(self):
+        """{level shape: [KPI check, ...]}: the unmet checks the rules link to each shape."""
+        if self._unmet is None:
+            self._unmet = {}
+            query = f"SELECT ?shape ?check WHERE {{ GRAPH {self._name} {{ ?check <{SSCMM.unmetFor}> ?shape }} }}"
+            for row in self._rows(query):
+                self._unmet.setdefault(row["shape"], []).append(row["check"])
+        return self._unmet
 
     def rating_checks(self):
         """{achievement: {"ratedShare", "ratedCount", "statementCount": term}} of the rating checks."""

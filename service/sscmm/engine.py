@@ -4,11 +4,13 @@ An Engine loads the model, its level shapes, the input shapes and the rules once
 assessment runs on an embedded pyoxigraph store that holds the model; the city's graph
 goes into its own named graph, and every step but the level shapes runs there as SPARQL:
 
-1. input checks: shapes/input/checks/*.rq, and the input shapes compiled to SPARQL
-   (coresparql), the latter after step 2 because they read the assessment under
-   evaluation; any problem ends the assessment with input errors, not failed levels;
-2. rules/derive/*.rq: SPARQL CONSTRUCT into a separate derived graph (the assessment
-   under evaluation, latest and baseline values, one check per selected KPI and level);
+1. input checks: shapes/input/checks/*.rq, then rules/prepare/*.rq (the assessment under
+   evaluation, which the input shapes read), then the input shapes compiled to SPARQL
+   (coresparql); any problem ends the assessment with input errors, not failed levels.
+   They run before the derived facts exist: their self-joins (sh:maxCount) then scan half
+   as many triples, and an invalid graph costs no derivation;
+2. rules/derive/*.rq: SPARQL CONSTRUCT into a separate derived graph (latest and baseline
+   values, one check per selected KPI and level, the unmet checks of each criterion);
 3. pyshacl, with the level shapes harvested once (validation.PreparedShapes), over the
    part of the city's and derived graphs the level shapes can read (shapes_view_query):
    the triples of the predicates on their paths, and the rdf:type triples of the classes
@@ -99,12 +101,13 @@ class Engine:
         self.parent_shape = {prop: node for node, prop in self.level_shapes.subject_objects(SH.property)}
         self.input_checks = _read_queries(INPUT_SHAPES_DIR / "checks")
         self.input_shape_checks = [(str(c.shape), c.query) for c in compile_shapes(self.input_shapes)]
+        self.prepare_rules = _read_queries(RULES_DIR / "prepare")
         self.derive_rules = _read_queries(RULES_DIR / "derive")
         self.conclude_rules = _read_queries(RULES_DIR / "conclude")
         self.view_query = shapes_view_query(self.level_shapes)
         self._model_quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), MODEL_G)
                              for g in (self.model, self.level_shapes) for s, p, o in g]
-        # which model this engine assesses against (rules/derive/10), whatever the graph declares
+        # which model this engine assesses against (rules/prepare/10), whatever the graph declares
         self._model_quads.append(ox.Quad(RUN, to_ox(SSCMM.evaluatesModel), to_ox(self.model_iri), MODEL_G))
 
     # -- the four steps -------------------------------------------------------------
@@ -150,12 +153,14 @@ class Engine:
         terms = TermMemo()
         store = self._new_store(graph, terms)
         problems = self._problems(store, self.input_checks, data, terms)
-        for _name, query in self.derive_rules:
+        for _name, query in self.prepare_rules:
             self._construct(store, query)
         problems += self._problems(store, self.input_shape_checks, data, terms)
         facts = DerivedFacts(store, DERIVED_G, terms)
         if problems:
             return AssessmentResult(self, data, facts, Graph(), failures=[], input_errors=problems)
+        for _name, query in self.derive_rules:
+            self._construct(store, query)
         _conforms, report = self.shapes.validate(self._validated_graph(store, terms))
         failures = self._read_report(report)
         current = terms.ox(facts.current)

@@ -4,12 +4,12 @@ One named sh:NodeShape per achievement, carrying the achievement's label, criter
 (sh:message), suggested action, level, aspect and content status from the model, so
 nothing is written twice. Evidence achievements take their constraint body from
 shapes/levels/src/NAME-criteria.ttl; KPI performance achievements are generated whole:
-the shape is its own focus node, and the rules link to it (sscmm:countsFor) every KPI
-check it requires, so a failing KPI is reported as the value of the result. Roll-ups per
-dimension and sub-dimension (severity sh:Info) feed the per-dimension levels; only whether
-they fail matters there, so they count the unmet checks the rules link to them
-(sscmm:unmetFor, sh:maxCount 0): one result per roll-up, not one per KPI, which halved the
-validation time of a complete city. Rated achievements (a minimum share of the aspect's
+the shape is its own focus node, and the rules link to it (sscmm:unmetFor) every KPI
+check it requires that is not met; it fails when any is linked (sh:maxCount 0). So does
+each roll-up per dimension and sub-dimension (severity sh:Info), which feeds the
+per-dimension levels. One validation result per failed shape, not one per unmet KPI:
+creating results was half of pyshacl's time on a complete city; which KPIs fail, and why,
+is in the derived facts (the checks linked to the shape). Rated achievements (a minimum share of the aspect's
 good-practice statements at a minimum rating, as in WeGO – TM Forum) are generated whole
 too: the rules link the shape to a sscmm:RatingCheck, and the shape holds the minimum share
 as sh:minInclusive.
@@ -83,16 +83,16 @@ def _metadata(model, shapes, shape, ach, level, aspect):
     shapes.add((shape, SSCMM.aspect, aspect))
 
 
-def _kpi_shape(shapes, shape, severity, message, link, constraint):
-    """A shape that is its own focus node, constraining the KPI checks the rules link to it."""
+def _kpi_shape(shapes, shape, severity, message):
+    """A shape that is its own focus node and fails when the rules link an unmet KPI check to it."""
     shapes.add((shape, RDF.type, SH.NodeShape))
     shapes.add((shape, SH.targetNode, shape))
     shapes.add((shape, SH.severity, severity))
     prop, path = BNode(), BNode()
     shapes.add((shape, SH.property, prop))
     shapes.add((prop, SH.path, path))
-    shapes.add((path, SH.inversePath, link))
-    shapes.add((prop, *constraint))
+    shapes.add((path, SH.inversePath, SSCMM.unmetFor))
+    shapes.add((prop, SH.maxCount, Literal(0)))
     shapes.add((prop, SH.message, Literal(message, lang="en")))
 
 
@@ -133,14 +133,13 @@ def build_level_shapes(model, name, criteria):
         shape = ns[local_name(row.ach)]
         if row.kpiAspect.toPython():
             _kpi_shape(shapes, shape, SH.Violation,
-                       "This KPI does not meet what the level asks (a baseline value, or the city's target for the level).",
-                       SSCMM.countsFor, (SH["class"], SSCMM.MetKPICheck))
+                       "A selected KPI does not meet what the level asks (a baseline value, or the city's target "
+                       "for the level).")
             _metadata(model, shapes, shape, row.ach, row.level, row.aspect)
             for term, kind in tree:
                 roll_up = ns[f"{local_name(row.ach)}-{local_name(term)}"]
                 _kpi_shape(shapes, roll_up, SH.Info,
-                           "A KPI of this dimension does not meet what the level asks.",
-                           SSCMM.unmetFor, (SH.maxCount, Literal(0)))
+                           "A KPI of this dimension does not meet what the level asks.")
                 _metadata(model, shapes, roll_up, row.ach, row.level, row.aspect)
                 shapes.add((roll_up, kind, term))
             continue

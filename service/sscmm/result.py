@@ -182,12 +182,25 @@ class AssessmentResult:
             return f"{name}: value {latest}{period} cannot be compared with the level-{order} target {target}"
         return f"{name}: latest value {latest}{period} does not meet the level-{order} target {target}"
 
+    def _check_detail(self, check):
+        return {"message": self._kpi_message(check), "kpi": _kpi_code(self.engine.model, self.data, check["kpi"]),
+                "data_point": _label(self.engine.model, check["dataPoint"]) if check["dataPoint"] is not None else None,
+                "status": str(check["checkStatus"])}
+
+    def _failure_details(self, failure, roll_up):
+        """Why a shape failed: one detail per unmet KPI check of a level's KPI performance
+        criterion (the shape's one result does not name them; the rules linked them), else
+        the result's own."""
+        unmet = [] if roll_up else self.facts.unmet_checks().get(failure.shape, [])
+        checks = self.facts.checks()
+        if failure.value is None and unmet:
+            return [self._check_detail(checks[check]) for check in unmet]
+        return [self._failure_detail(failure)]
+
     def _failure_detail(self, failure):
         check = self.facts.checks().get(failure.value) if isinstance(failure.value, URIRef) else None
         if check is not None:
-            return {"message": self._kpi_message(check), "kpi": _kpi_code(self.engine.model, self.data, check["kpi"]),
-                    "data_point": _label(self.engine.model, check["dataPoint"]) if check["dataPoint"] is not None else None,
-                    "status": str(check["checkStatus"])}
+            return self._check_detail(check)
         detail = {"message": failure.message}
         rating = self.facts.rating_checks().get(self.engine.level_shapes.value(failure.shape, SSCMM.checksAchievement))
         if rating is not None:
@@ -214,7 +227,8 @@ class AssessmentResult:
         model = self.engine.model
         failed = {}
         for failure in self.failures:
-            failed.setdefault(failure.shape, []).append(self._failure_detail(failure))
+            roll_up = (failure.shape, SSCMM.dimension, None) in shapes or (failure.shape, SSCMM.subDimension, None) in shapes
+            failed.setdefault(failure.shape, []).extend(self._failure_details(failure, roll_up))
         criteria = {}
         for shape in shapes.subjects(SSCMM.checksAchievement, None):
             achievement = shapes.value(shape, SSCMM.checksAchievement)
