@@ -37,7 +37,7 @@ from .levelshapes import LEVEL_SHAPES_DIR, build_level_shapes, criteria_of
 from .model import find_model, load_model
 from .namespaces import SSCMM, bind_prefixes
 from .paths import ROOT, SHAPES_DIR
-from .result import AssessmentResult, Failure, InputProblem
+from .result import AssessmentResult, Failure, InputProblem, criterion_facts
 from .terms import TermMemo, to_ox
 from .validation import PreparedShapes
 
@@ -99,6 +99,7 @@ class Engine:
             self.input_shapes.parse(path, format="turtle")
         self.shapes = PreparedShapes(self.level_shapes)
         self.parent_shape = {prop: node for node, prop in self.level_shapes.subject_objects(SH.property)}
+        self.criteria = criterion_facts(self.level_shapes, self.model)
         self.input_checks = _read_queries(INPUT_SHAPES_DIR / "checks")
         self.input_shape_checks = [(str(c.shape), c.query) for c in compile_shapes(self.input_shapes)]
         self.prepare_rules = _read_queries(RULES_DIR / "prepare")

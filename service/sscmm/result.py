@@ -110,6 +110,26 @@ def _versions():
             "rdflib": package_version("rdflib"), "pyoxigraph": package_version("pyoxigraph")}
 
 
+def criterion_facts(shapes, model):
+    """{shape: what the result shows of it whatever the city} for every level shape:
+    worked out once per engine, not per result."""
+    criteria = {}
+    for shape in shapes.subjects(SSCMM.checksAchievement, None):
+        achievement = shapes.value(shape, SSCMM.checksAchievement)
+        aspect = shapes.value(shape, SSCMM.aspect)
+        level = shapes.value(shape, SSCMM.level)
+        roll_up = shapes.value(shape, SSCMM.dimension) or shapes.value(shape, SSCMM.subDimension)
+        criteria[shape] = {
+            "id": str(achievement), "shape": str(shape), "aspect": _label(model, aspect),
+            "aspect_iri": str(aspect), "level": int(model.value(level, SSCMM.levelOrder)),
+            "message": str(shapes.value(shape, SH.message)),
+            "suggested_action": str(shapes.value(shape, SSCMM.suggestedAction)),
+            "content_status": local_name(shapes.value(shape, SSCMM.contentStatus) or ""),
+            "roll_up": str(roll_up) if roll_up is not None else None,
+        }
+    return criteria
+
+
 @dataclass
 class AssessmentResult:
     """What ``sscmm.assess`` returns: levels per aspect and dimension, the criteria, the KPIs."""
@@ -223,27 +243,14 @@ class AssessmentResult:
 
     def _criteria(self):
         """{shape: criterion dict} for every level shape (roll-ups included, marked)."""
-        shapes = self.engine.level_shapes
-        model = self.engine.model
         failed = {}
         for failure in self.failures:
-            roll_up = (failure.shape, SSCMM.dimension, None) in shapes or (failure.shape, SSCMM.subDimension, None) in shapes
+            roll_up = self.engine.criteria[failure.shape]["roll_up"] is not None
             failed.setdefault(failure.shape, []).extend(self._failure_details(failure, roll_up))
         criteria = {}
-        for shape in shapes.subjects(SSCMM.checksAchievement, None):
-            achievement = shapes.value(shape, SSCMM.checksAchievement)
-            aspect = shapes.value(shape, SSCMM.aspect)
-            level = shapes.value(shape, SSCMM.level)
-            roll_up = shapes.value(shape, SSCMM.dimension) or shapes.value(shape, SSCMM.subDimension)
+        for shape, facts in self.engine.criteria.items():
             details = sorted(failed.get(shape, []), key=lambda d: json.dumps(d, sort_keys=True))
-            criteria[shape] = {
-                "id": str(achievement), "shape": str(shape), "aspect": _label(model, aspect),
-                "aspect_iri": str(aspect), "level": int(model.value(level, SSCMM.levelOrder)),
-                "satisfied": not details, "message": str(shapes.value(shape, SH.message)),
-                "suggested_action": str(shapes.value(shape, SSCMM.suggestedAction)),
-                "content_status": local_name(shapes.value(shape, SSCMM.contentStatus) or ""),
-                "failures": details, "roll_up": str(roll_up) if roll_up is not None else None,
-            }
+            criteria[shape] = {**facts, "satisfied": not details, "failures": details}
         return criteria
 
     def _to_be_targets(self, current):
