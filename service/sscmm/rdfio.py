@@ -12,6 +12,7 @@ import sys
 import xml.parsers.expat
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 FORMATS = {
@@ -86,7 +87,7 @@ def parse(data, fmt, base="urn:sscmm:input:"):
     except InputError:
         raise
     except Exception as err:  # every parser has its own exception types
-        raise _located(err) from None
+        raise _located(err, data, fmt) from None
     finally:
         _no_network.reset(token)
 
@@ -148,8 +149,9 @@ def _bad_syntax_column(err):
     return offset - text.rfind("\n", 0, offset)
 
 
-def _located(err):
-    """An InputError with the line (and column) the parser reported, if any."""
+def _located(err, data, fmt):
+    """An InputError with the line (and column) where the input is wrong: as the parser
+    reported it, else found from the parser's state or by pyoxigraph's parser."""
     lines = getattr(err, "lines", None)  # rdflib's notation3/turtle BadSyntax
     if isinstance(lines, int):
         return InputError(f"bad syntax ({getattr(err, '_why', None) or 'parse error'})", line=lines + 1,
@@ -161,7 +163,52 @@ def _located(err):
         line = getattr(err, attr_line, None)
         if isinstance(line, int):
             return InputError(getattr(err, "msg", str(err)), line=line, column=getattr(err, attr_col, None))
+    match = re.match(r"\S*?:(\d+):(\d+): (.+)", str(err), re.DOTALL)  # rdflib's RDF/XML: "SYSTEM-ID:LINE:COLUMN: why"
+    if fmt == "xml" and match:
+        return InputError(match.group(3), line=int(match.group(1)), column=int(match.group(2)))
     match = re.search(r"line (\d+)", str(err))
     if match:
         return InputError(str(err), line=int(match.group(1)))
-    return InputError(str(err) or err.__class__.__name__)
+    message = str(err) or err.__class__.__name__
+    if isinstance(err, UnicodeDecodeError) and isinstance(err.object, bytes):
+        return InputError(f"the input is not UTF-8 text ({err.reason})", *_position(err.object, err.start))
+    if isinstance(err, IndexError):  # rdflib's Turtle parser reads past the end of a cut-off document
+        message = "unexpected end of the input (is the document cut off?)"
+    where = _notation3_position(err)
+    if where is not None:
+        return InputError(message, *_position(*where))
+    return InputError(message, *_oxigraph_position(data, fmt))
+
+
+def _position(document, offset):
+    """(line, column), from 1, of an offset into a text or bytes."""
+    newline = "\n" if isinstance(document, str) else b"\n"
+    return document.count(newline, 0, offset) + 1, offset - document.rfind(newline, 0, offset)
+
+
+def _notation3_position(err):
+    """(document, offset) where rdflib's Turtle and TriG parser was when it failed with an
+    error that carries no position (the end of a cut-off document, a relative IRI it cannot
+    resolve): the arguments of its innermost method on the traceback, (argstr, i)."""
+    found, frame = None, err.__traceback__
+    while frame is not None:
+        args = frame.tb_frame.f_locals
+        if isinstance(args.get("argstr"), str) and isinstance(args.get("i"), int):
+            found = args["argstr"], args["i"]
+        frame = frame.tb_next
+    return found
+
+
+def _oxigraph_position(data, fmt):
+    """(line, column) of the first syntax error pyoxigraph's parser finds (rdflib's N-Triples
+    parser names the bad line's text, not its number); (None, None) if it finds none."""
+    syntax = {"nt": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
+              "xml": ox.RdfFormat.RDF_XML}.get(fmt)
+    if syntax is None:
+        return None, None
+    try:
+        for _ in ox.parse(data.encode("utf-8") if isinstance(data, str) else data, format=syntax):
+            pass
+    except SyntaxError as err:
+        return err.lineno, err.offset
+    return None, None
