@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 from ..model import ModelError
 from ..namespaces import ORG, SSCMM, bind_prefixes
 from . import layout as L
-from .cells import CellError, CellProblem, References, WorkbookError, cell_name, choice, date, kpi_value, text
+from .cells import CellError, CellProblem, References, WorkbookError, cell_name, choice, date, is_iri, kpi_value, text
 from .vocabulary import WorkbookVocabulary
 
 SDMXD = "http://purl.org/linked-data/sdmx/2009/dimension#"
@@ -80,7 +80,11 @@ def tables_from_csv(files):
             dialect = csv.Sniffer().sniff(content[:4096], delimiters=",;\t")
         except csv.Error:
             pass
-        tables[name] = Table(name, [[(v, None) for v in row] for row in csv.reader(io.StringIO(content), dialect)])
+        reader = csv.reader(io.StringIO(content, newline=""), dialect)  # the reader reads \r, \n and \r\n line ends
+        try:
+            tables[name] = Table(name, [[(v, None) for v in row] for row in reader])
+        except csv.Error as err:  # a field past csv.field_size_limit(), a stray quote with some dialects
+            raise WorkbookError([CellError(name, "", f"{filename}, line {reader.line_num}: not readable CSV ({err})")]) from None
     if not tables:
         raise WorkbookError([CellError("(files)", "", "no CSV file is named after a sheet (" +
                                        ", ".join(f"{n}.csv" for n in L.DATA_SHEETS) + ")")])
@@ -163,7 +167,7 @@ class _Reader:
             self.problem(L.CITY, where[L.MODEL][0], 1, str(err))
             return None
         base = text(fields.get(L.BASE, (None,))[0])
-        if base and not re.match(r"^[a-z][a-z0-9+.-]*:", base, re.IGNORECASE):
+        if base and not is_iri(base):
             self.problem(L.CITY, where[L.BASE][0], 1, f"{base!r} is not an absolute IRI")
             base = ""
         self.refs = References(base)
@@ -265,7 +269,7 @@ class _Reader:
         cell = cells.get(L.ROW_ID)
         if cell is not None and text(cell[0]):
             raw = text(cell[0])
-            if re.search(r"[\s/#:;?]", raw):
+            if re.search(r"[\s/#:;?]", raw) or not is_iri(self.refs.base + raw):
                 self.problem(sheet, row, cell[2], f"{raw!r} is not a usable row ID (letters, digits, '-', '_')")
                 return None
             return raw
@@ -519,6 +523,8 @@ def read_workbook(tables, model_graph):
     if base is None or reader.errors:
         raise WorkbookError(reader.errors)
     reader.city_graph()
+    if reader.errors:  # the other sheets name the city, the assessment and the matrix: read them once these are sound
+        raise WorkbookError(reader.errors)
     reader.evidence()
     reader.departments()
     reader.kpis()
