@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 
-import pyoxigraph as ox
 from openpyxl.utils import get_column_letter
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from ..namespaces import PREFIXES
+from ..terms import is_iri
 
 #: The prefixes a cell may use: the project's, plus the statistical ones a city's graph uses.
 CELL_PREFIXES = {**{p: str(ns._NS) if isinstance(ns, type) else str(ns) for p, ns in PREFIXES.items()},
@@ -100,15 +100,6 @@ class References:
 
     def read_many(self, value):
         return [self.read(part) for part in _SEPARATOR.split(text(value)) if part]
-
-
-def is_iri(text):
-    """Whether the text is an absolute IRI (RFC 3987) that the store accepts."""
-    try:
-        ox.NamedNode(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _iri(iri, raw):

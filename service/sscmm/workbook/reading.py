@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -14,8 +15,9 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
 from ..model import ModelError
 from ..namespaces import ORG, SSCMM, bind_prefixes
+from ..terms import is_iri
 from . import layout as L
-from .cells import CellError, CellProblem, References, WorkbookError, cell_name, choice, date, is_iri, kpi_value, text
+from .cells import CellError, CellProblem, References, WorkbookError, cell_name, choice, date, kpi_value, text
 from .vocabulary import WorkbookVocabulary
 
 SDMXD = "http://purl.org/linked-data/sdmx/2009/dimension#"
@@ -51,9 +53,26 @@ def _sheet_key(name):
 _KEYS = {_sheet_key(name): name for name in L.DATA_SHEETS}
 
 
+#: The most a workbook or zip may unpack to (its members' sizes as the archive declares
+#: them, which zipfile holds them to): a filled workbook of every KPI over fifteen years
+#: unpacks to about 130 KB, while a "zip bomb" of a few KB unpacks to gigabytes.
+MAX_UNPACKED = 8 * 1024 * 1024
+
+
+def _refuse_zip_bomb(archive):
+    unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED:
+        raise WorkbookError([CellError("(file)", "", f"the file unpacks to {unpacked:,} bytes; at most "
+                                       f"{MAX_UNPACKED:,} are read")])
+
+
 def tables_from_xlsx(data):
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _refuse_zip_bomb(archive)
         wb = load_workbook(io.BytesIO(data), data_only=True)
+    except WorkbookError:
+        raise
     except Exception as err:  # noqa: BLE001 - openpyxl raises zipfile, XML, KeyError and its own errors
         raise WorkbookError([CellError("(file)", "", f"not a readable .xlsx workbook ({type(err).__name__}: {err})")])
     tables = {}
@@ -108,9 +127,11 @@ def read_tables(path):
 def tables_from_zip(data):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return tables_from_csv({Path(n).name: archive.read(n) for n in archive.namelist() if n.lower().endswith(".csv")})
-    except zipfile.BadZipFile as err:
+            _refuse_zip_bomb(archive)
+            files = {Path(n).name: archive.read(n) for n in archive.namelist() if n.lower().endswith(".csv")}
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as err:  # corrupt, encrypted, unknown method
         raise WorkbookError([CellError("(file)", "", f"not a readable zip file ({err})")]) from None
+    return tables_from_csv(files)
 
 
 class _Reader:
