@@ -33,7 +33,7 @@ TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]),
 PATH_TRICKS = ["..", "../..", "%2e%2e", "..%2f..%2fetc%2fpasswd", "%2F", "%00", "%252e", "a/b", "'", "\"",
                "<x>", "%3Cx%3E", "x" * 3000, "%E2%80%AE", "%C0%AE", " ", "%20", "~", "*", "?", "#",
                "urn:sscmm:catalogue", "EC:ICT:ICT:1C", "EC-ICT-ICT-1C", "y4904/level-1", "sscmm.css"]
-STATUSES = {200, 400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 503}
+STATUSES = {200, 201, 400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 503}
 
 
 @pytest.fixture(scope="module")
