@@ -174,6 +174,8 @@ def _located(err, data, fmt):
         return InputError(f"the input is not UTF-8 text ({err.reason})", *_position(err.object, err.start))
     if isinstance(err, IndexError):  # rdflib's Turtle parser reads past the end of a cut-off document
         message = "unexpected end of the input (is the document cut off?)"
+    if isinstance(err, RecursionError):
+        message = f"the document nests too deeply to be read ({message})"
     where = _notation3_position(err)
     if where is not None:
         return InputError(message, *_position(*where))
