@@ -90,7 +90,7 @@ def test_get_routes_with_random_parameters(app):
     before = store.dump()
     value = st.one_of(TEXT, st.sampled_from(values), st.lists(st.sampled_from(SYNTAX), max_size=6).map("".join))
 
-    @hsettings(max_examples=examples(150))
+    @hsettings(max_examples=examples(300))
     @given(data=st.data())
     def check(data):
         rule = data.draw(st.sampled_from(_routes(app, "GET")))
@@ -162,7 +162,7 @@ def test_sparql_protocol_with_random_requests(app):
     client = app.test_client()
     graph_iri = st.one_of(TYPED_VALUES, st.sampled_from(["urn:sscmm:catalogue", "urn:sscmm:model"]))
 
-    @hsettings(max_examples=examples(60))
+    @hsettings(max_examples=examples(100))
     @given(data=st.data())
     def check(data):
         query = data.draw(st.sampled_from(SPARQL_QUERIES).map(str.encode).flatmap(mutated)
@@ -249,7 +249,7 @@ def test_post_routes_with_random_bodies(app, token):
     content_types = BODY_TYPES + ["application/sparql-query", "application/sparql-update", "text/csv",
                                   "application/zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
 
-    @hsettings(max_examples=examples(80))
+    @hsettings(max_examples=examples(150))
     @given(data=st.data())
     def check(data):
         route = data.draw(st.sampled_from(routes))
