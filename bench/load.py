@@ -41,8 +41,8 @@ MAX_REQUESTS = 100_000  # a bound on the whole run, whatever the clients and sec
 QUERIES = (
     "PREFIX sscmm: <https://w3id.org/sscmm/ontology#> SELECT ?a ?l WHERE { ?a sscmm:attainedLevel ?l } LIMIT 50",
     "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-    "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?r ?id WHERE { GRAPH <urn:sscmm:catalogue> "
-    "{ ?r dcterms:identifier ?id } } ORDER BY ?id",
+    ("PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?r ?id WHERE { GRAPH <urn:sscmm:catalogue> "
+     "{ ?r dcterms:identifier ?id } } ORDER BY ?id"),
     "ASK { ?s a <https://w3id.org/sscmm/ontology#City> }",
 )
 WEIGHTS = {"assess": 4, "sparql": 4, "publish": 2}

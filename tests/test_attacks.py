@@ -8,6 +8,7 @@ SECURITY.md lists the promises these tests hold the service to."""
 import http.client
 import io
 import json
+import os
 import time
 import zipfile
 from urllib.parse import urlsplit
@@ -123,6 +124,19 @@ def test_json_ld_remote_context_is_never_fetched(server, tokens, unharmed, varia
         _problem(answer, 400, 422)
 
 
+def test_json_ld_context_on_the_servers_disk_is_never_read(server, unharmed, tmp_path):
+    """A named pipe as the context: a server that opened it would wait for a writer (and
+    the request would time out); a file whose terms would show in the answer."""
+    fifo, secret = tmp_path / "context.fifo", tmp_path / "secret.jsonld"
+    os.mkfifo(fifo)
+    secret.write_text(json.dumps({"@context": {"name": "https://leak.example/SECRET#"}}))
+    for reference in (str(fifo), fifo.as_uri(), str(secret), secret.as_uri(), "/dev/zero"):
+        body = json.dumps({"@context": reference, "@id": "https://a.example/x", "name": "X"}).encode()
+        response = requests.post(server.url + "/assess", data=body, headers={"Content-Type": "application/ld+json"},
+                                 timeout=20)
+        assert "is not read" in _problem(response, 400)["detail"] and "SECRET" not in response.text
+
+
 def test_sparql_service_and_remote_graphs_never_call_out(server, unharmed):
     with recording_server() as (base, arrived):
         endpoint = f"{base}/sparql"
@@ -131,18 +145,18 @@ def test_sparql_service_and_remote_graphs_never_call_out(server, unharmed):
             f"select * where {{ ?a ?b ?c . service silent <{endpoint}> {{ ?s ?p ?o }} }} LIMIT 1",
             f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }} }} }}",
             f"SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ SERVICE<{endpoint}>{{?s ?p ?o}} }} }} LIMIT 1",
-            f"PREFIX ex: <http://e/> SELECT * WHERE {{ VALUES ?v {{ ex:a\\' }} SERVICE <{endpoint}> {{ ?x ?y ?z }} "
-            "FILTER(?v != 'x') }",
+            (f"PREFIX ex: <http://e/> SELECT * WHERE {{ VALUES ?v {{ ex:a\\' }} SERVICE <{endpoint}> {{ ?x ?y ?z }} "
+             "FILTER(?v != 'x') }"),
             f"LOAD <{endpoint}>",
         ]
         for query in refused:
             response = requests.get(server.url + "/sparql", params={"query": query}, timeout=30)
             assert _problem(response, 400)["type"].rsplit("/", 1)[-1] in ("service-refused", "update-refused"), query
         answered = [
-            ({"query": f"SELECT * FROM <{endpoint}> WHERE {{ ?s ?p ?o }} LIMIT 1"}),
-            ({"query": f"SELECT * FROM NAMED <{endpoint}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 1"}),
-            ({"query": f"DESCRIBE <{endpoint}>"}),
-            ({"query": "ASK { ?s ?p ?o }", "default-graph-uri": endpoint, "named-graph-uri": endpoint}),
+            {"query": f"SELECT * FROM <{endpoint}> WHERE {{ ?s ?p ?o }} LIMIT 1"},
+            {"query": f"SELECT * FROM NAMED <{endpoint}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 1"},
+            {"query": f"DESCRIBE <{endpoint}>"},
+            {"query": "ASK { ?s ?p ?o }", "default-graph-uri": endpoint, "named-graph-uri": endpoint},
         ]
         for params in answered:  # graph names, not documents to load
             assert requests.get(server.url + "/sparql", params=params, timeout=30).status_code == 200, params

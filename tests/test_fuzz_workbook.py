@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from sscmm.model import load_model
 from sscmm.rdfio import InputError, parse_file
 from sscmm.store import oxigraph_triples
-from sscmm.workbook import WorkbookError, WorkbookVocabulary, export, read_workbook, tables_from_csv
+from sscmm.workbook import (WorkbookError, WorkbookVocabulary, export, read_workbook, tables_from_csv, tables_from_xlsx,
+                            tables_from_zip)
 from sscmm.workbook import layout as L
-from sscmm.workbook import tables_from_xlsx, tables_from_zip
 from sscmm.workbook.reading import Table
 
 from .fuzz_support import examples, mutated, within

@@ -30,7 +30,7 @@ def test_schemathesis_finds_no_failure(tmp_path):
                    "--checks", "all", "--exclude-checks", "positive_data_acceptance",
                    "--max-examples", str(examples(25)), "--workers", "1", "--request-timeout", "60",
                    "--header", f"Authorization: Bearer {token}", "--suppress-health-check", "too_slow"]
-        run = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=900,
+        run = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=900, check=False,
                              env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NO_COLOR": "1"})
         summary = run.stdout[run.stdout.rfind("SUMMARY"):]
         print(summary)

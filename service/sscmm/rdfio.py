@@ -1,9 +1,10 @@
 """Reading RDF from cities safely, and saying where it is wrong.
 
 Formats by file extension or name; a parse error names the line (and column where the
-parser gives one). Nothing is fetched while parsing: JSON-LD remote contexts, and any
-other URL a parser would open, are refused by an audit hook scoped to the parse. RDF/XML
-that declares entities is refused before parsing, so no entity is ever expanded.
+parser gives one). Nothing is fetched or read while parsing: a JSON-LD context named by
+a string (a URL, a file path) is refused before parsing, and any other URL a parser would
+open is refused by an audit hook scoped to the parse. RDF/XML that declares entities is
+refused before parsing, so no entity is ever expanded.
 """
 
 import contextvars
@@ -100,9 +101,27 @@ def _with_local_context(data):
     from .context import with_local_context
 
     try:
-        return json.dumps(with_local_context(json.loads(data)))
+        document = with_local_context(json.loads(data))
     except ValueError:
         return data
+    _refuse_context_references(document)
+    return json.dumps(document)
+
+
+def _refuse_context_references(node):
+    """rdflib loads a context named by a string (``@context``, ``@import``) from wherever it
+    points: a URL, but also a file path or file: URL on this machine, which the network
+    hook does not see. Only inline contexts (and the sscmm one, inlined) are read."""
+    if isinstance(node, list):
+        for item in node:
+            _refuse_context_references(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            for reference in (value if isinstance(value, list) else [value]) if key in ("@context", "@import") else ():
+                if isinstance(reference, str):
+                    raise InputError(f"the JSON-LD context {reference!r} is not read: contexts are given inline "
+                                     "(or as https://w3id.org/sscmm/context.jsonld, which is known here)")
+            _refuse_context_references(value)
 
 
 class _PrologEnd(Exception):
