@@ -364,6 +364,23 @@ def test_revoking_takes_effect_on_the_running_server(server, data_dir, unharmed)
     _problem(response, 401)
 
 
+def test_markup_in_a_graph_is_shown_as_text(server, tokens):
+    """A city's names and labels end up in pages: they are escaped, in HTML and in the SVG charts."""
+    script = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    body = brackenford_variant("markup").replace('rdfs:label "Brackenford"', f"rdfs:label {json.dumps(script)}")
+    body = body.replace('rdfs:label "IT Services"', f"rdfs:label {json.dumps(script)}")
+    assert json.dumps(script) in body
+    report = requests.post(server.url + "/report", files={"file": ("city.ttl", body.encode())}, timeout=60)
+    published = requests.post(server.url + "/assessments", data=body.encode(), headers=_auth(tokens["brackenford"]),
+                              timeout=60)
+    assert report.status_code == 200 and published.status_code == 201, published.text
+    pages = [report.text] + [requests.get(server.url + path, headers={"Accept": "text/html"}, timeout=30).text
+                             for path in (published.headers["Location"], "/cities", "/", "/benchmark")]
+    assert any("&lt;script&gt;" in page for page in pages)
+    for page in pages:
+        assert "<script>alert" not in page and "<img src=x" not in page
+
+
 # -- no path reaches what it should not ---------------------------------------------------------
 
 PATH_TRICKS = [
