@@ -7,7 +7,9 @@ are RDF documents, SPARQL queries and KPI codes, which a JSON Schema cannot desc
 random string is "schema-valid" but no query, so a 400 is the right answer. Everything the
 schema can say (model and analysis names as enums, the download formats) it says, and
 the other checks hold the service to it: no 5xx, documented status codes, content types
-and headers, bodies matching their schemas, invalid data refused, no ignored auth."""
+and headers, bodies matching their schemas, invalid data refused, no ignored auth. The
+generator's own health checks on speed and on filtered examples (binary bodies) are off:
+they judge the test data, not the service."""
 
 import subprocess
 import sys
@@ -29,7 +31,7 @@ def test_schemathesis_finds_no_failure(tmp_path):
         command = [str(Path(sys.executable).with_name("schemathesis")), "run", server.url + "/openapi.json",
                    "--checks", "all", "--exclude-checks", "positive_data_acceptance",
                    "--max-examples", str(examples(25)), "--workers", "1", "--request-timeout", "60",
-                   "--header", f"Authorization: Bearer {token}", "--suppress-health-check", "too_slow"]
+                   "--header", f"Authorization: Bearer {token}", "--suppress-health-check", "too_slow,filter_too_much"]
         run = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=900, check=False,
                              env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NO_COLOR": "1"})
         summary = run.stdout[run.stdout.rfind("SUMMARY"):]
