@@ -12,8 +12,9 @@ Each file starts with a comment block that declares what the service lists (GET 
 
 A parameter is written ``$name`` in the query. A given value is validated by its type and
 put in as an RDF term written by pyoxigraph (never the raw text): ``integer`` (0 to
-2^63-1), ``decimal`` (up to 28 digits either side of the point), ``string``, ``iri`` (an absolute IRI), ``kpi`` (a KPI code in any spelling,
-put in as its normalised ``skos:notation``). An ``optional`` parameter without a value
+2^63-1), ``decimal`` (up to 28 digits either side of the point), ``string``, ``iri`` (an
+absolute IRI), ``kpi`` (a KPI code in any spelling, put in as its normalised
+``skos:notation``). An ``optional`` parameter without a value
 becomes a variable that is never bound (``?_unset_year``), so the query computes its
 natural default (``COALESCE($year, ?latestYear)``); a ``default`` is put in as if given. Queries name every graph with ``GRAPH``, so they run the
 same on every store (tests/test_analysis.py runs them on each).

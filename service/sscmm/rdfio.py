@@ -117,10 +117,11 @@ def _refuse_context_references(node):
             _refuse_context_references(item)
     elif isinstance(node, dict):
         for key, value in node.items():
-            for reference in (value if isinstance(value, list) else [value]) if key in ("@context", "@import") else ():
-                if isinstance(reference, str):
-                    raise InputError(f"the JSON-LD context {reference!r} is not read: contexts are given inline "
-                                     "(or as https://w3id.org/sscmm/context.jsonld, which is known here)")
+            if key in ("@context", "@import"):
+                for reference in value if isinstance(value, list) else [value]:
+                    if isinstance(reference, str):
+                        raise InputError(f"the JSON-LD context {reference!r} is not read: contexts are given inline "
+                                         "(or as https://w3id.org/sscmm/context.jsonld, which is known here)")
             _refuse_context_references(value)
 
 
