@@ -2,8 +2,9 @@
 statement gave "string index out of range" (rdflib's parser read past the end), a relative
 IRI in a body (base ``urn:sscmm:input:``) gave rdflib's "has no slash after colon", bytes
 that are not UTF-8 gave the codec's message, rdflib's N-Triples errors quote the bad line
-but not its number, and its RDF/XML errors carry "None:LINE:COLUMN:" in the text. Each now
-names the line (and column) where the input is wrong. Found by tests/test_fuzz_rdf.py."""
+but not its number, its RDF/XML errors carry "None:LINE:COLUMN:" in the text, and an IRI
+that urllib refuses in RDF/XML ("Invalid IPv6 URL") had no place at all. Each now names
+the line (and column) where the input is wrong. Found by tests/test_fuzz_rdf.py."""
 
 import pytest
 
@@ -47,3 +48,11 @@ def test_rdf_xml_errors_name_the_line_once():
             b'<rdf:type><rdf:Description/><rdf:Description/></rdf:type>\n</rdf:Description>\n</rdf:RDF>\n')
     error = _error(data, "xml")
     assert error.line == 4 and not error.message.startswith("None:")
+
+
+def test_rdf_xml_iri_that_urllib_refuses_names_its_line():
+    data = (b'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            b'xmlns:ex="https://a.example/">\n<rdf:Description rdf:about="http://[x/s"><ex:p>1</ex:p></rdf:Description>\n'
+            b"</rdf:RDF>\n")
+    error = _error(data, "xml")
+    assert "IPv6" in error.message and error.line == 3

@@ -9,7 +9,9 @@ cannot hold, each now a 422 naming the sheet and cell. Found by tests/test_fuzz_
   places were kept (decimal.InvalidOperation), and "1e999999999" in an integer KPI would
   have been turned into a billion-digit int;
 - a Row ID with "<" made target IRIs the store refuses;
-- CSV with a lone carriage return, or a field past csv.field_size_limit(), raised csv.Error.
+- CSV with a lone carriage return, or a field past csv.field_size_limit(), raised csv.Error;
+- an Evidence column "[rdfs:label @not a tag]" made rdflib refuse the language tag (a
+  ValueError) when the first cell was read.
 """
 
 import io
@@ -72,3 +74,10 @@ def test_unreadable_csv_is_a_workbook_error(model, content):
     with pytest.raises(WorkbookError) as caught:
         read_workbook(tables_from_csv({"City.csv": content}), model)
     assert caught.value.errors[0].sheet == "City"
+
+
+def test_an_evidence_column_with_a_bad_language_tag_is_a_header_error(model, saltmere):
+    data = _with(saltmere, "Evidence", "J1", "label [rdfs:label @prefix@en]")
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(tables_from_xlsx(data), model)
+    assert any(e.sheet == "Evidence" and e.cell == "J1" and "does not end with" in e.message for e in caught.value.errors)

@@ -196,9 +196,9 @@ def _located(err, data, fmt):
         message = "unexpected end of the input (is the document cut off?)"
     if isinstance(err, RecursionError):
         message = f"the document nests too deeply to be read ({message})"
-    where = _notation3_position(err)
+    where = _parser_position(err)
     if where is not None:
-        return InputError(message, *_position(*where))
+        return InputError(message, *where)
     return InputError(message, *_oxigraph_position(data, fmt))
 
 
@@ -208,15 +208,20 @@ def _position(document, offset):
     return document.count(newline, 0, offset) + 1, offset - document.rfind(newline, 0, offset)
 
 
-def _notation3_position(err):
-    """(document, offset) where rdflib's Turtle and TriG parser was when it failed with an
-    error that carries no position (the end of a cut-off document, a relative IRI it cannot
-    resolve): the arguments of its innermost method on the traceback, (argstr, i)."""
+def _parser_position(err):
+    """(line, column) where the parser was when it failed with an error that carries no
+    position (rdflib's Turtle and TriG parser at the end of a cut-off document or at a
+    relative IRI it cannot resolve; its RDF/XML handler at an IRI urllib refuses), read
+    from the innermost parser frame on the traceback: the Turtle parser's arguments
+    (argstr, i), or the SAX handler's locator."""
     found, frame = None, err.__traceback__
     while frame is not None:
         args = frame.tb_frame.f_locals
+        locator = getattr(args.get("self"), "locator", None)
         if isinstance(args.get("argstr"), str) and isinstance(args.get("i"), int):
-            found = args["argstr"], args["i"]
+            found = _position(args["argstr"], args["i"])
+        elif callable(getattr(locator, "getLineNumber", None)) and isinstance(locator.getLineNumber(), int):
+            found = locator.getLineNumber(), locator.getColumnNumber()
         frame = frame.tb_next
     return found
 

@@ -15,6 +15,15 @@ def is_iri(text):
     return True
 
 
+def is_language_tag(tag):
+    """Whether the text is a language tag (BCP 47) that pyoxigraph, so the store, accepts."""
+    try:
+        ox.Literal("", language=tag)
+    except ValueError:
+        return False
+    return True
+
+
 def to_ox(term):
     """An rdflib term as a pyoxigraph term."""
     if isinstance(term, URIRef):

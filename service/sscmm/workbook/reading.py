@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
 from ..model import ModelError
 from ..namespaces import ORG, SSCMM, bind_prefixes
-from ..terms import is_iri
+from ..terms import is_iri, is_language_tag
 from . import layout as L
 from .cells import CellError, CellProblem, References, WorkbookError, cell_name, choice, date, kpi_value, text
 from .vocabulary import WorkbookVocabulary
@@ -513,7 +513,7 @@ class _Reader:
                     self.evidence_graph.add((subject, prop, value))
 
     def _kind(self, raw):
-        if raw in (L.LINK_KIND, L.TEXT_KIND) or raw.startswith("@"):
+        if raw in (L.LINK_KIND, L.TEXT_KIND) or (raw.startswith("@") and is_language_tag(raw[1:])):
             return raw
         return self.refs.read(raw) if raw.startswith("xsd:") else None
 
