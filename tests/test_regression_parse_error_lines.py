@@ -56,3 +56,10 @@ def test_rdf_xml_iri_that_urllib_refuses_names_its_line():
             b"</rdf:RDF>\n")
     error = _error(data, "xml")
     assert "IPv6" in error.message and error.line == 3
+
+
+def test_ntriples_line_that_only_rdflib_refuses_is_named():
+    """U+2028 in an IRI: pyoxigraph reads it, rdflib's N-Triples parser does not."""
+    data = ("<https://a.example/s> <https://a.example/p> <https://a.example/o> .\n" * 3
+            + "<https:\u2028//a.example/s> <https://a.example/p> <https://a.example/o> .\n").encode("utf-8")
+    assert _error(data, "nt").line == 4

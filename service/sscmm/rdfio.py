@@ -199,6 +199,8 @@ def _located(err, data, fmt):
     where = _parser_position(err)
     if where is not None:
         return InputError(message, *where)
+    if fmt == "nt":
+        return InputError(message, line=_first_bad_ntriples_line(data))
     return InputError(message, *_oxigraph_position(data, fmt))
 
 
@@ -226,11 +228,29 @@ def _parser_position(err):
     return found
 
 
+def _first_bad_ntriples_line(data):
+    """The number of the first line rdflib's N-Triples parser refuses (its error quotes the
+    line, not its number): each line is a statement, read one by one (on errors only)."""
+    from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
+
+    class Discard:
+        def triple(self, *_):
+            pass
+
+    parser = W3CNTriplesParser(Discard())
+    lines = re.split(rb"\r\n|\n|\r", data.encode("utf-8") if isinstance(data, str) else data)
+    for number, line in enumerate(lines, start=1):
+        try:
+            parser.parsestring(line)
+        except Exception:  # noqa: BLE001 - any error of the parser's
+            return number
+    return None
+
+
 def _oxigraph_position(data, fmt):
-    """(line, column) of the first syntax error pyoxigraph's parser finds (rdflib's N-Triples
-    parser names the bad line's text, not its number); (None, None) if it finds none."""
-    syntax = {"nt": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
-              "xml": ox.RdfFormat.RDF_XML}.get(fmt)
+    """(line, column) of the first syntax error pyoxigraph's parser finds; (None, None) if
+    it finds none."""
+    syntax = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "xml": ox.RdfFormat.RDF_XML}.get(fmt)
     if syntax is None:
         return None, None
     try:
