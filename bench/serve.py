@@ -39,11 +39,11 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def start_server(data_dir):
-    """``sscmm serve`` on a free port; returns (url, process) once /health answers."""
+def start_server(data_dir, *args):
+    """``sscmm serve`` (with args) on a free port; returns (url, process) once /health answers."""
     port = _free_port()
     exe = Path(sys.executable).with_name("sscmm")
-    process = subprocess.Popen([str(exe), "serve", "--port", str(port), "--data-dir", str(data_dir)],
+    process = subprocess.Popen([str(exe), "serve", "--port", str(port), "--data-dir", str(data_dir), *args],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90

@@ -65,7 +65,7 @@ def _wait(url, process, log, seconds=60):
     raise RuntimeError(f"the server did not answer at {url} within {seconds} s")
 
 
-def _stop(process):
+def stop_process(process):
     process.terminate()
     try:
         process.wait(timeout=30)
@@ -74,22 +74,33 @@ def _stop(process):
         process.wait()
 
 
-@contextmanager
-def oxigraph_server(directory):
-    """``oxigraph serve`` over a store in ``directory`` (its default graph is the union)."""
-    port = free_port()
+def start_oxigraph(directory, port):
+    """``oxigraph serve`` over the store in ``directory`` on ``port`` (its default graph is
+    the union), once it answers: (process, SparqlServer). The same directory and port
+    again is the same server after a restart."""
     Path(directory).mkdir(parents=True, exist_ok=True)
     log = Path(directory) / "oxigraph.log"
-    with log.open("w") as out:
+    with log.open("a") as out:
         process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(Path(directory) / "store"),
                                     "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                                    stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(base + "/query?query=ASK%7B%7D", process, log)
-        yield SparqlServer("oxigraph", base + "/query", base + "/update", base + "/store")
+    except RuntimeError:
+        stop_process(process)
+        raise
+    return process, SparqlServer("oxigraph", base + "/query", base + "/update", base + "/store")
+
+
+@contextmanager
+def oxigraph_server(directory):
+    """``oxigraph serve`` over a store in ``directory`` on a free port, stopped afterwards."""
+    process, server = start_oxigraph(directory, free_port())
+    try:
+        yield server
     finally:
-        _stop(process)
+        stop_process(process)
 
 
 def virtuoso_ini(directory, port, http_port, buffers=20000):
@@ -140,4 +151,4 @@ def virtuoso_server(directory, buffers=20000):
             raise RuntimeError(f"isql-vt could not grant SPARQL_UPDATE:\n{grant.stdout}\n{grant.stderr}")
         yield SparqlServer("virtuoso", base + "/sparql", base + "/sparql", None)
     finally:
-        _stop(process)
+        stop_process(process)

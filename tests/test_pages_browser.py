@@ -13,10 +13,9 @@ import pytest
 import requests
 from playwright.sync_api import sync_playwright
 
-from .service_support import EXAMPLES
+from .service_support import EXAMPLES, running
 from .test_examples import EXPECTED
 from .test_pages import expected_cells
-from .test_service_server import running
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None and not os.environ.get("CI"):

@@ -11,8 +11,7 @@ from sscmm.context import CONTEXT_IRI
 from sscmm.rdfio import parse_file
 from sscmm.workbook import WorkbookVocabulary, export
 
-from .service_support import EXAMPLES
-from .test_service_server import running
+from .service_support import EXAMPLES, running
 from .workbook_support import save_as_csv, workbook_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

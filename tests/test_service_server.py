@@ -2,14 +2,8 @@
 by --demo: driven with requests, and with SPARQLWrapper against /sparql. Configuration
 from SSCMM_* environment variables; SIGTERM and a restart on the same data directory."""
 
-import os
-import subprocess
-import sys
 import threading
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import requests
@@ -20,59 +14,9 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 from sscmm.namespaces import SSCMM
 
 from .conftest import run_cli
-from .service_support import BRACKENFORD_CITY, brackenford_variant, example, free_port, recording_server
+from .service_support import BRACKENFORD_CITY, SERVER_ENV, brackenford_variant, example, recording_server, running
 from .test_examples import EXPECTED
 from .test_service_sparql import EXPECTED_LEVELS, LEVELS, RUNAWAY
-
-SERVER_ENV = {"SSCMM_MAX_CONTENT_LENGTH": "200000", "SSCMM_SPARQL_TIMEOUT": "3", "SSCMM_SPARQL_MAX_ROWS": "1000"}
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen
-    log: Path
-
-
-def _start(data_dir, *args):
-    """Start ``sscmm serve`` and wait until /health answers."""
-    port = free_port()
-    log = Path(data_dir).parent / f"serve-{port}.log"
-    exe = Path(sys.executable).with_name("sscmm")
-    with log.open("w") as out:
-        process = subprocess.Popen([str(exe), "serve", "--port", str(port), "--data-dir", str(data_dir), *args],
-                                   stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **SERVER_ENV})
-    server = Server(f"http://127.0.0.1:{port}", process, log)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"sscmm serve exited:\n{log.read_text()}"
-        try:
-            if requests.get(server.url + "/health", timeout=2).status_code == 200:
-                return server
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    _stop(server)
-    pytest.fail(f"sscmm serve did not answer /health:\n{log.read_text()}")
-
-
-def _stop(server):
-    server.process.terminate()
-    try:
-        assert server.process.wait(timeout=20) == 0, server.log.read_text()
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
-        raise
-
-
-@contextmanager
-def running(data_dir, *args):
-    server = _start(data_dir, *args)
-    try:
-        yield server
-    finally:
-        if server.process.poll() is None:
-            _stop(server)
 
 
 @pytest.fixture(scope="module")

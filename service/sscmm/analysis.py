@@ -11,9 +11,10 @@ Each file starts with a comment block that declares what the service lists (GET 
     # param: limit (integer, default 10): how many peers
 
 A parameter is written ``$name`` in the query. A given value is validated by its type and
-put in as an RDF term written by pyoxigraph (never the raw text): ``integer``,
-``decimal``, ``string``, ``iri`` (an absolute IRI), ``kpi`` (a KPI code in any spelling,
-put in as its normalised ``skos:notation``). An ``optional`` parameter without a value
+put in as an RDF term written by pyoxigraph (never the raw text): ``integer`` (0 to
+2^63-1), ``decimal`` (up to 28 digits either side of the point), ``string``, ``iri`` (an
+absolute IRI), ``kpi`` (a KPI code in any spelling, put in as its normalised
+``skos:notation``). An ``optional`` parameter without a value
 becomes a variable that is never bound (``?_unset_year``), so the query computes its
 natural default (``COALESCE($year, ?latestYear)``); a ``default`` is put in as if given. Queries name every graph with ``GRAPH``, so they run the
 same on every store (tests/test_analysis.py runs them on each).
@@ -49,9 +50,15 @@ class AnalysisError(ValueError):
         self.parameter = parameter
 
 
+#: Parameters are years, counts and KPI values: bounds that keep every query valid (LIMIT
+#: takes no negative number, nor one past 2^63) and its text small ("1e999999999" written
+#: out would be a gigabyte).
+MAX_INTEGER, MAX_DIGITS = 2**63 - 1, 28
+
+
 def _integer(text):
-    if not re.fullmatch(r"[+-]?[0-9]+", text.strip()):
-        raise ValueError("not an integer")
+    if not re.fullmatch(r"\+?[0-9]{1,19}", text.strip()) or int(text) > MAX_INTEGER:
+        raise ValueError(f"not a whole number from 0 to {MAX_INTEGER}")
     return ox.Literal(str(int(text)), datatype=ox.NamedNode(_XSD + "integer"))
 
 
@@ -62,6 +69,8 @@ def _decimal(text):
         raise ValueError("not a number") from None
     if not value.is_finite():
         raise ValueError("not a finite number")
+    if value and not -MAX_DIGITS <= value.adjusted() < MAX_DIGITS:
+        raise ValueError(f"out of range (at most {MAX_DIGITS} digits before or after the decimal point)")
     return ox.Literal(format(value, "f"), datatype=ox.NamedNode(_XSD + "decimal"))
 
 

@@ -30,10 +30,13 @@ GRAPH_MEDIA_TYPES = ("text/turtle", "application/n-triples", "application/ld+jso
 MEDIA_TYPES = {"SELECT": RESULT_MEDIA_TYPES, "ASK": RESULT_MEDIA_TYPES,
                "CONSTRUCT": GRAPH_MEDIA_TYPES, "DESCRIBE": GRAPH_MEDIA_TYPES}
 
-#: What a SPARQL tokenizer reads as strings, IRIs and comments (SPARQL 1.1 grammar,
-#: STRING_LITERAL*, IRIREF, comments): a keyword inside one is not a keyword.
+#: What a SPARQL tokenizer reads as strings, IRIs, comments and the escaped characters of
+#: local names (SPARQL 1.1 grammar, STRING_LITERAL*, IRIREF, comments, PN_LOCAL_ESC): a
+#: keyword inside one is not a keyword. An escape (ex:a\' or ex:a\#) is consumed as part
+#: of its name, or its quote would open a "string", or its # a "comment", hiding what follows.
 _NOT_KEYWORDS = re.compile(r"""
-      '''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
+      \\[_~.\-!$&'()*+,;=/?\#@%]
+    | '''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
     | \"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
     | '(?:[^'\\\n\r]|\\.)*'
     | "(?:[^"\\\n\r]|\\.)*"

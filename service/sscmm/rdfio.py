@@ -1,9 +1,10 @@
 """Reading RDF from cities safely, and saying where it is wrong.
 
 Formats by file extension or name; a parse error names the line (and column where the
-parser gives one). Nothing is fetched while parsing: JSON-LD remote contexts, and any
-other URL a parser would open, are refused by an audit hook scoped to the parse. RDF/XML
-that declares entities is refused before parsing, so no entity is ever expanded.
+parser gives one). Nothing is fetched or read while parsing: a JSON-LD context named by
+a string (a URL, a file path) is refused before parsing, and any other URL a parser would
+open is refused by an audit hook scoped to the parse. RDF/XML that declares entities is
+refused before parsing, so no entity is ever expanded.
 """
 
 import contextvars
@@ -12,6 +13,7 @@ import sys
 import xml.parsers.expat
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 FORMATS = {
@@ -86,7 +88,7 @@ def parse(data, fmt, base="urn:sscmm:input:"):
     except InputError:
         raise
     except Exception as err:  # every parser has its own exception types
-        raise _located(err) from None
+        raise _located(err, data, fmt) from None
     finally:
         _no_network.reset(token)
 
@@ -99,9 +101,28 @@ def _with_local_context(data):
     from .context import with_local_context
 
     try:
-        return json.dumps(with_local_context(json.loads(data)))
+        document = with_local_context(json.loads(data))
     except ValueError:
         return data
+    _refuse_context_references(document)
+    return json.dumps(document)
+
+
+def _refuse_context_references(node):
+    """rdflib loads a context named by a string (``@context``, ``@import``) from wherever it
+    points: a URL, but also a file path or file: URL on this machine, which the network
+    hook does not see. Only inline contexts (and the sscmm one, inlined) are read."""
+    if isinstance(node, list):
+        for item in node:
+            _refuse_context_references(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@context", "@import"):
+                for reference in value if isinstance(value, list) else [value]:
+                    if isinstance(reference, str):
+                        raise InputError(f"the JSON-LD context {reference!r} is not read: contexts are given inline "
+                                         "(or as https://w3id.org/sscmm/context.jsonld, which is known here)")
+            _refuse_context_references(value)
 
 
 class _PrologEnd(Exception):
@@ -148,8 +169,9 @@ def _bad_syntax_column(err):
     return offset - text.rfind("\n", 0, offset)
 
 
-def _located(err):
-    """An InputError with the line (and column) the parser reported, if any."""
+def _located(err, data, fmt):
+    """An InputError with the line (and column) where the input is wrong: as the parser
+    reported it, else found from the parser's state or by pyoxigraph's parser."""
     lines = getattr(err, "lines", None)  # rdflib's notation3/turtle BadSyntax
     if isinstance(lines, int):
         return InputError(f"bad syntax ({getattr(err, '_why', None) or 'parse error'})", line=lines + 1,
@@ -161,7 +183,79 @@ def _located(err):
         line = getattr(err, attr_line, None)
         if isinstance(line, int):
             return InputError(getattr(err, "msg", str(err)), line=line, column=getattr(err, attr_col, None))
+    match = re.match(r"\S*?:(\d+):(\d+): (.+)", str(err), re.DOTALL)  # rdflib's RDF/XML: "SYSTEM-ID:LINE:COLUMN: why"
+    if fmt == "xml" and match:
+        return InputError(match.group(3), line=int(match.group(1)), column=int(match.group(2)))
     match = re.search(r"line (\d+)", str(err))
     if match:
         return InputError(str(err), line=int(match.group(1)))
-    return InputError(str(err) or err.__class__.__name__)
+    message = str(err) or err.__class__.__name__
+    if isinstance(err, UnicodeDecodeError) and isinstance(err.object, bytes):
+        return InputError(f"the input is not UTF-8 text ({err.reason})", *_position(err.object, err.start))
+    if isinstance(err, IndexError):  # rdflib's Turtle parser reads past the end of a cut-off document
+        message = "unexpected end of the input (is the document cut off?)"
+    if isinstance(err, RecursionError):
+        message = f"the document nests too deeply to be read ({message})"
+    where = _parser_position(err)
+    if where is not None:
+        return InputError(message, *where)
+    if fmt == "nt":
+        return InputError(message, line=_first_bad_ntriples_line(data))
+    return InputError(message, *_oxigraph_position(data, fmt))
+
+
+def _position(document, offset):
+    """(line, column), from 1, of an offset into a text or bytes."""
+    newline = "\n" if isinstance(document, str) else b"\n"
+    return document.count(newline, 0, offset) + 1, offset - document.rfind(newline, 0, offset)
+
+
+def _parser_position(err):
+    """(line, column) where the parser was when it failed with an error that carries no
+    position (rdflib's Turtle and TriG parser at the end of a cut-off document or at a
+    relative IRI it cannot resolve; its RDF/XML handler at an IRI urllib refuses), read
+    from the innermost parser frame on the traceback: the Turtle parser's arguments
+    (argstr, i), or the SAX handler's locator."""
+    found, frame = None, err.__traceback__
+    while frame is not None:
+        args = frame.tb_frame.f_locals
+        locator = getattr(args.get("self"), "locator", None)
+        if isinstance(args.get("argstr"), str) and isinstance(args.get("i"), int):
+            found = _position(args["argstr"], args["i"])
+        elif callable(getattr(locator, "getLineNumber", None)) and isinstance(locator.getLineNumber(), int):
+            found = locator.getLineNumber(), locator.getColumnNumber()
+        frame = frame.tb_next
+    return found
+
+
+def _first_bad_ntriples_line(data):
+    """The number of the first line rdflib's N-Triples parser refuses (its error quotes the
+    line, not its number): each line is a statement, read one by one (on errors only)."""
+    from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
+
+    class Discard:
+        def triple(self, *_):
+            pass
+
+    parser = W3CNTriplesParser(Discard())
+    lines = re.split(rb"\r\n|\n|\r", data.encode("utf-8") if isinstance(data, str) else data)
+    for number, line in enumerate(lines, start=1):
+        try:
+            parser.parsestring(line)
+        except Exception:  # noqa: BLE001 - any error of the parser's
+            return number
+    return None
+
+
+def _oxigraph_position(data, fmt):
+    """(line, column) of the first syntax error pyoxigraph's parser finds; (None, None) if
+    it finds none."""
+    syntax = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "xml": ox.RdfFormat.RDF_XML}.get(fmt)
+    if syntax is None:
+        return None, None
+    try:
+        for _ in ox.parse(data.encode("utf-8") if isinstance(data, str) else data, format=syntax):
+            pass
+    except SyntaxError as err:
+        return err.lineno, err.offset
+    return None, None

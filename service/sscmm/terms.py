@@ -6,6 +6,24 @@ from rdflib import BNode, Literal, URIRef
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+def is_iri(text):
+    """Whether the text is an absolute IRI (RFC 3987) that pyoxigraph, so the store, accepts."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_language_tag(tag):
+    """Whether the text is a language tag (BCP 47) that pyoxigraph, so the store, accepts."""
+    try:
+        ox.Literal("", language=tag)
+    except ValueError:
+        return False
+    return True
+
+
 def to_ox(term):
     """An rdflib term as a pyoxigraph term."""
     if isinstance(term, URIRef):

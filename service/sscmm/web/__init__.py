@@ -129,14 +129,21 @@ def create_app(config=None):
 
 
 def serve(app, host, port):
-    """Run under waitress (threads in one process: one RocksDB writer) until stopped."""
+    """Run under waitress (threads in one process: one RocksDB writer) until stopped.
+
+    waitress reads a whole body before the app sees it, so it is told to refuse, from the
+    Content-Length (or as a chunked body grows), a body over twice MAX_CONTENT_LENGTH:
+    such a body is answered 413 without being read. Up to that size the app answers the
+    413, as a problem document."""
     import signal
     import sys
 
     from waitress import serve as waitress_serve
 
+    limit = app.config.get("MAX_CONTENT_LENGTH")
+    bodies = {"max_request_body_size": 2 * int(limit)} if limit else {}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        waitress_serve(app, host=host, port=port, threads=int(app.config["THREADS"]), ident="sscmm")
+        waitress_serve(app, host=host, port=port, threads=int(app.config["THREADS"]), ident="sscmm", **bodies)
     finally:
         app.extensions["sscmm"].close()

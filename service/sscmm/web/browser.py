@@ -67,7 +67,7 @@ def catalogue(graph, model_iri):
 def browse():
     graph = services().engine.model
     try:
-        model_iri, name, label, version = find_model(graph, request.args.get("model") or services().engine.name)
+        model_iri, name, label, version = find_model(graph, request.args.get("model", services().engine.name))
     except ModelError as err:
         raise Problem(404, str(err)) from None
     return render_template("browser.html", model={"iri": str(model_iri), "name": name, "label": label,

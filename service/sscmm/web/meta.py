@@ -43,4 +43,6 @@ def health():
 
 @bp.get("/openapi.json")
 def openapi_document():
-    return jsonify(openapi())
+    service = services()
+    return jsonify(openapi([name for _iri, name, _label, _version in all_models(service.engine.model)],
+                           service.analyses))

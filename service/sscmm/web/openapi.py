@@ -19,8 +19,14 @@ def _problems(*codes):
             for code in codes}
 
 
+#: What a JSON body without a schema of its own is (a JSON-LD document is an object or an array).
+_JSON = {"type": ["object", "array"]}
+
+
 def _content(*media_types, schema=None):
-    return {media_type: {"schema": schema or _TEXT} for media_type in media_types}
+    """Each media type with the schema of its body: given, else any JSON for JSON types, else text."""
+    return {media_type: {"schema": schema or (_JSON if media_type.endswith("json") else _TEXT)}
+            for media_type in media_types}
 
 
 def _ok(description, *media_types, schema=None, **problems):
@@ -36,8 +42,6 @@ def _path_parameter(name, description):
     return {"name": name, "in": "path", "required": True, "description": description, "schema": _TEXT}
 
 
-_MODEL_PARAMETER = {"name": "model", "in": "query", "required": False, "schema": _TEXT,
-                    "description": "the model's short name (its dcterms:identifier); default y4904"}
 _RDF_BODY = {
     "required": True,
     "description": "the city's assessment graph (docs/assessment-format.md), or a multipart form with the file",
@@ -50,9 +54,15 @@ _RECORD = {"$ref": "#/components/schemas/AssessmentRecord"}
 _CITY = {"$ref": "#/components/schemas/City"}
 
 
-def _model_part(summary):
+def _model_parameter(models):
+    """?model=NAME, one of the models the service knows."""
+    return {"name": "model", "in": "query", "required": False, "schema": {"type": "string", "enum": sorted(models)},
+            "description": "the model's short name (its dcterms:identifier); default: the service's default model"}
+
+
+def _model_part(summary, model_parameter):
     return _get(summary, "Turtle, JSON-LD or an HTML page, by Accept.",
-                {**_ok(summary, *_RDF_MODEL_TYPES), **_problems(404, 406)}, [_MODEL_PARAMETER], tag="model")
+                {**_ok(summary, *_RDF_MODEL_TYPES), **_problems(404, 406)}, [model_parameter], tag="model")
 
 
 def _resolved(prefix):
@@ -62,8 +72,10 @@ def _resolved(prefix):
                 [_path_parameter("path", "the rest of the IRI")], tag="model")
 
 
-def openapi():
-    """The OpenAPI document, as a dict ready for JSON."""
+def openapi(models, analyses):
+    """The OpenAPI document, as a dict ready for JSON: ``models`` are the short names of the
+    models the service knows, ``analyses`` the names of its analyses."""
+    model_parameter = _model_parameter(models)
     sparql_parameters = [
         {"name": "query", "in": "query", "required": False, "schema": _TEXT, "description": "the SPARQL query"},
         {"name": "default-graph-uri", "in": "query", "required": False, "schema": {"type": "array", "items": _TEXT},
@@ -88,7 +100,7 @@ def openapi():
             "summary": "Assess a city's graph", "tags": ["assess"],
             "description": "The result of `sscmm assess`, as JSON or as RDF (report, derived facts, PROV). "
                            "Nothing is stored.",
-            "parameters": [_MODEL_PARAMETER], "requestBody": _RDF_BODY,
+            "parameters": [model_parameter], "requestBody": _RDF_BODY,
             "responses": {"200": {"description": "the result", "content": {
                               **_content("application/json", schema=_RESULT),
                               **_content("text/turtle", "application/ld+json")}},
@@ -97,7 +109,7 @@ def openapi():
             "summary": "Publish an assessment", "tags": ["assessments"],
             "description": "Needs a token bound to the assessment's city (`sscmm token create`). The graph "
                            "and its computed result are stored in one transaction.",
-            "security": [{"cityToken": []}], "parameters": [_MODEL_PARAMETER], "requestBody": _RDF_BODY,
+            "security": [{"cityToken": []}], "parameters": [model_parameter], "requestBody": _RDF_BODY,
             "responses": {"201": {"description": "published", "headers": {"Location": {"schema": _TEXT}},
                                   "content": _content("application/json", schema=_RECORD)},
                           **_problems(400, 401, 403, 406, 409, 413, 415, 422)}}},
@@ -133,7 +145,7 @@ def openapi():
                              for code in (400, 415, 422)}}}},
         "/browse": _get("The model browser", "Levels, aspects, the achievements table and the KPI catalogue "
                         "with search and filters, as a page.",
-                        {**_ok("the page", "text/html"), **_problems(404)}, [_MODEL_PARAMETER], tag="pages"),
+                        {**_ok("the page", "text/html"), **_problems(404)}, [model_parameter], tag="pages"),
         "/benchmark": _get("The benchmark page", "One KPI across cities (a bar chart with the benchmark as the "
                            "target line) and the level distribution per aspect, from the analysis library.",
                            {**_ok("the page", "text/html"), **_problems(400, 503)},
@@ -191,16 +203,17 @@ def openapi():
             "(GET /analysis lists them). X-SSCMM-Truncated: true when the row cap cut them off.",
             {**_ok("the rows", "application/json", "text/csv", schema={"type": "object"}),
              **_problems(400, 404, 406, 503)},
-            [_path_parameter("name", "the analysis's name (from /analysis)")], tag="analysis"),
-        "/model": _model_part("The model"),
-        "/model/levels": _model_part("The model's levels"),
-        "/model/aspects": _model_part("The model's achievement aspects"),
-        "/model/achievements": _model_part("The model's achievements"),
-        "/model/kpis": _model_part("The KPIs of the model's catalogue"),
+            [{**_path_parameter("name", "the analysis's name (from /analysis)"),
+              "schema": {"type": "string", "enum": sorted(analyses)}}], tag="analysis"),
+        "/model": _model_part("The model", model_parameter),
+        "/model/levels": _model_part("The model's levels", model_parameter),
+        "/model/aspects": _model_part("The model's achievement aspects", model_parameter),
+        "/model/achievements": _model_part("The model's achievements", model_parameter),
+        "/model/kpis": _model_part("The KPIs of the model's catalogue", model_parameter),
         "/model/kpis/{code}": _get(
             "A KPI", "By its code, written either way (`EC:ICT:ICT:1C`, `EC-ICT-ICT-1C`), with its data points.",
             {**_ok("the KPI", *_RDF_MODEL_TYPES), **_problems(404, 406)},
-            [_path_parameter("code", "the KPI's code"), _MODEL_PARAMETER], tag="model"),
+            [_path_parameter("code", "the KPI's code"), model_parameter], tag="model"),
         "/ontology": _get("The sscmm vocabulary", "The terms of https://w3id.org/sscmm/ontology#.",
                           {**_ok("the vocabulary", *_RDF_MODEL_TYPES), **_problems(406)}, tag="model"),
         "/model/{path}": _resolved("model"),

@@ -8,6 +8,7 @@ are refused before evaluation; the time limit and row cap are sscmm.queries'.
 from flask import Blueprint, Response, current_app, render_template, request
 
 from ..queries import MEDIA_TYPES, QueryFailed, QueryRefused, QueryTimeout, check_query
+from ..terms import is_iri
 from . import services
 from .content import negotiate
 from .problems import Problem
@@ -36,7 +37,16 @@ def _protocol_request():
                       f"not {request.mimetype or '(no Content-Type)'}")
     if "update" in params:
         raise _update_refused()
-    return query, params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    return query, _graph_iris(params, "default-graph-uri"), _graph_iris(params, "named-graph-uri")
+
+
+def _graph_iris(params, name):
+    iris = params.getlist(name)
+    for iri in iris:
+        if not is_iri(iri):
+            raise Problem(400, f"{name}: {iri!r} is not an absolute IRI", slug="bad-parameter",
+                          title="Bad graph IRI", parameter=name)
+    return iris
 
 
 @bp.route("/sparql", methods=["GET", "POST"])

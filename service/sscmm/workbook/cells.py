@@ -8,13 +8,14 @@ prefixed names ("sscmm:Operational", "u4ssc:EC"); anything else as its full IRI.
 import datetime
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from openpyxl.utils import get_column_letter
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from ..namespaces import PREFIXES
+from ..terms import is_iri
 
 #: The prefixes a cell may use: the project's, plus the statistical ones a city's graph uses.
 CELL_PREFIXES = {**{p: str(ns._NS) if isinstance(ns, type) else str(ns) for p, ns in PREFIXES.items()},
@@ -86,19 +87,31 @@ class References:
         if re.search(r"\s", raw):
             raise CellProblem(f"{raw!r} is not an ID or IRI (it contains spaces)")
         if "://" in raw or raw.startswith("urn:"):
-            return URIRef(raw)
+            return _iri(raw, raw)
         match = _PREFIXED.match(raw)
         if match:
             prefix, local = match.groups()
             if prefix not in CELL_PREFIXES:
                 raise CellProblem(f"{raw!r}: unknown prefix {prefix!r} (known: {', '.join(sorted(CELL_PREFIXES))})")
-            return URIRef(CELL_PREFIXES[prefix] + local)
+            return _iri(CELL_PREFIXES[prefix] + local, raw)
         if not self.base:
             raise CellProblem(f"{raw!r} is relative but the City sheet gives no base IRI")
-        return URIRef(self.base + raw)
+        return _iri(self.base + raw, raw)
 
     def read_many(self, value):
         return [self.read(part) for part in _SEPARATOR.split(text(value)) if part]
+
+
+def _iri(iri, raw):
+    """The IRI a cell names, if it makes one."""
+    if not is_iri(iri):
+        raise CellProblem(f"{raw!r} does not make a valid IRI")
+    return URIRef(iri)
+
+
+#: Digits before the decimal point of a KPI value: more is no measurement (and int() of
+#: "1e999999999" would take minutes and gigabytes).
+MAX_DIGITS = 28
 
 
 def number(value, datatype, number_format=None):
@@ -116,6 +129,8 @@ def number(value, datatype, number_format=None):
         raise CellProblem(f"{text(value)!r} is not a number") from None
     if not parsed.is_finite():
         raise CellProblem(f"{text(value)!r} is not a number")
+    if parsed.adjusted() >= MAX_DIGITS:
+        raise CellProblem(f"{text(value)!r} is too large for a KPI value (at most {MAX_DIGITS} digits before the point)")
     if datatype == XSD.integer:
         if parsed != parsed.to_integral_value():
             raise CellProblem(f"{text(value)!r} is not a whole number, as this KPI requires")
@@ -124,10 +139,18 @@ def number(value, datatype, number_format=None):
         parsed = Decimal(repr(value))
     places = _fixed_places(number_format) if isinstance(value, (int, float)) else None
     if places is not None:
-        parsed = parsed.quantize(Decimal(1).scaleb(-places))
+        parsed = _quantized(parsed, places)
     if parsed.as_tuple().exponent >= 0:  # a whole decimal is written 90.0, as Turtle writes it back
-        parsed = parsed.quantize(Decimal("0.1"))
+        parsed = _quantized(parsed, 1)
     return Literal(parsed, datatype=XSD.decimal)
+
+
+def _quantized(value, places):
+    """The value with that many decimal places, however many digits that takes (the default
+    decimal context holds 28)."""
+    with localcontext() as context:
+        context.prec = max(context.prec, value.adjusted() + places + 2)
+        return value.quantize(Decimal(1).scaleb(-places))
 
 
 def _fixed_places(number_format):

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -14,6 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
 from ..model import ModelError
 from ..namespaces import ORG, SSCMM, bind_prefixes
+from ..terms import is_iri, is_language_tag
 from . import layout as L
 from .cells import CellError, CellProblem, References, WorkbookError, cell_name, choice, date, kpi_value, text
 from .vocabulary import WorkbookVocabulary
@@ -51,9 +53,26 @@ def _sheet_key(name):
 _KEYS = {_sheet_key(name): name for name in L.DATA_SHEETS}
 
 
+#: The most a workbook or zip may unpack to (its members' sizes as the archive declares
+#: them, which zipfile holds them to): a filled workbook of every KPI over fifteen years
+#: unpacks to about 130 KB, while a "zip bomb" of a few KB unpacks to gigabytes.
+MAX_UNPACKED = 8 * 1024 * 1024
+
+
+def _refuse_zip_bomb(archive):
+    unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED:
+        raise WorkbookError([CellError("(file)", "", f"the file unpacks to {unpacked:,} bytes; at most "
+                                       f"{MAX_UNPACKED:,} are read")])
+
+
 def tables_from_xlsx(data):
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _refuse_zip_bomb(archive)
         wb = load_workbook(io.BytesIO(data), data_only=True)
+    except WorkbookError:
+        raise
     except Exception as err:  # noqa: BLE001 - openpyxl raises zipfile, XML, KeyError and its own errors
         raise WorkbookError([CellError("(file)", "", f"not a readable .xlsx workbook ({type(err).__name__}: {err})")])
     tables = {}
@@ -80,7 +99,11 @@ def tables_from_csv(files):
             dialect = csv.Sniffer().sniff(content[:4096], delimiters=",;\t")
         except csv.Error:
             pass
-        tables[name] = Table(name, [[(v, None) for v in row] for row in csv.reader(io.StringIO(content), dialect)])
+        reader = csv.reader(io.StringIO(content, newline=""), dialect)  # the reader reads \r, \n and \r\n line ends
+        try:
+            tables[name] = Table(name, [[(v, None) for v in row] for row in reader])
+        except csv.Error as err:  # a field past csv.field_size_limit(), a stray quote with some dialects
+            raise WorkbookError([CellError(name, "", f"{filename}, line {reader.line_num}: not readable CSV ({err})")]) from None
     if not tables:
         raise WorkbookError([CellError("(files)", "", "no CSV file is named after a sheet (" +
                                        ", ".join(f"{n}.csv" for n in L.DATA_SHEETS) + ")")])
@@ -104,9 +127,11 @@ def read_tables(path):
 def tables_from_zip(data):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return tables_from_csv({Path(n).name: archive.read(n) for n in archive.namelist() if n.lower().endswith(".csv")})
-    except zipfile.BadZipFile as err:
+            _refuse_zip_bomb(archive)
+            files = {Path(n).name: archive.read(n) for n in archive.namelist() if n.lower().endswith(".csv")}
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as err:  # corrupt, encrypted, unknown method
         raise WorkbookError([CellError("(file)", "", f"not a readable zip file ({err})")]) from None
+    return tables_from_csv(files)
 
 
 class _Reader:
@@ -163,7 +188,7 @@ class _Reader:
             self.problem(L.CITY, where[L.MODEL][0], 1, str(err))
             return None
         base = text(fields.get(L.BASE, (None,))[0])
-        if base and not re.match(r"^[a-z][a-z0-9+.-]*:", base, re.IGNORECASE):
+        if base and not is_iri(base):
             self.problem(L.CITY, where[L.BASE][0], 1, f"{base!r} is not an absolute IRI")
             base = ""
         self.refs = References(base)
@@ -265,7 +290,7 @@ class _Reader:
         cell = cells.get(L.ROW_ID)
         if cell is not None and text(cell[0]):
             raw = text(cell[0])
-            if re.search(r"[\s/#:;?]", raw):
+            if re.search(r"[\s/#:;?]", raw) or not is_iri(self.refs.base + raw):
                 self.problem(sheet, row, cell[2], f"{raw!r} is not a usable row ID (letters, digits, '-', '_')")
                 return None
             return raw
@@ -488,7 +513,7 @@ class _Reader:
                     self.evidence_graph.add((subject, prop, value))
 
     def _kind(self, raw):
-        if raw in (L.LINK_KIND, L.TEXT_KIND) or raw.startswith("@"):
+        if raw in (L.LINK_KIND, L.TEXT_KIND) or (raw.startswith("@") and is_language_tag(raw[1:])):
             return raw
         return self.refs.read(raw) if raw.startswith("xsd:") else None
 
@@ -519,6 +544,8 @@ def read_workbook(tables, model_graph):
     if base is None or reader.errors:
         raise WorkbookError(reader.errors)
     reader.city_graph()
+    if reader.errors:  # the other sheets name the city, the assessment and the matrix: read them once these are sound
+        raise WorkbookError(reader.errors)
     reader.evidence()
     reader.departments()
     reader.kpis()
