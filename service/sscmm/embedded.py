@@ -62,6 +62,11 @@ class EmbeddedStore(Store):
             self.store.extend(quads)
             self._generation += 1
 
+    def add_triples(self, name, triples):
+        with self._write_lock:
+            self.store.extend([ox.Quad(t.subject, t.predicate, t.object, name) for t in triples])
+            self._generation += 1
+
     def write(self, publication):
         record = publication.record
         quads = publication.quads()
@@ -77,9 +82,14 @@ class EmbeddedStore(Store):
         node = assessment_graph(assessment_id)
         return any(True for _ in self.store.quads_for_pattern(node, DCTERMS_IDENTIFIER, None, CATALOGUE_GRAPH))
 
+    def select(self, query):
+        return list(self.store.query(query, prefixes=PREFIX_IRIS))
+
+    def graph_triples(self, name):
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in self.store.quads_for_pattern(None, None, None, name)]
+
     def records(self, assessment_id=None, city_id=None):
-        rows = self.store.query(records_query(assessment_id), prefixes=PREFIX_IRIS)
-        return records_from_rows(rows, city_id)
+        return records_from_rows(self.select(records_query(assessment_id)), city_id)
 
     def result_json(self, assessment_id):
         name = result_graph(assessment_id)
