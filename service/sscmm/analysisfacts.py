@@ -13,7 +13,9 @@ publishing an assessment also writes, into its result graph (``urn:sscmm:result:
   with one scan (``u4ssc-score``, ``kpi-across-cities``); and ``prov:wasDerivedFrom``
   each observation it summarises (of its KPI and data point, of the assessment's city,
   with a period and a value), so the values of one year are found from it
-  (``kpi-across-cities``) without reading every statement about that KPI.
+  (``kpi-across-cities``) without reading every statement about that KPI; and
+  ``sscmm:matrixTarget`` each target of the assessment's own performance matrix for its
+  KPI and data point (the level a value meets, ``kpi-across-cities``).
 
 They depend only on the city's graph and its result, never on other cities', so they stay
 true until the assessment is republished. Publications stored before these facts existed
@@ -37,6 +39,9 @@ _AREA = ox.NamedNode(str(SDMXD.refArea))
 _PERIOD = ox.NamedNode(str(SDMXD.refPeriod))
 SUMMARISES = ox.NamedNode(str(SSCMM.summarises))
 DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
+MATRIX_TARGET = ox.NamedNode(str(SSCMM.matrixTarget))
+_HAS_MATRIX = ox.NamedNode(str(SSCMM.hasPerformanceMatrix))
+_HAS_TARGET = ox.NamedNode(str(SSCMM.hasTarget))
 MEASUREMENT = ox.NamedNode(str(DQV.QualityMeasurement))
 MEASURE_OF = ox.NamedNode(str(DQV.isMeasurementOf))
 COMPUTED_ON = ox.NamedNode(str(DQV.computedOn))
@@ -94,7 +99,8 @@ def _properties(triples, predicates):
 
 
 def _summary_facts(assessment, city_triples, result_triples):
-    """sscmm:summarises and prov:wasDerivedFrom of each KPI value summary of the result."""
+    """sscmm:summarises, prov:wasDerivedFrom and sscmm:matrixTarget of each KPI value
+    summary of the result."""
     summaries = {t.subject for t in result_triples if t.predicate == _TYPE and t.object == _SUMMARY}
     derived = _properties(result_triples, (_KPI, _DATA_POINT))
     city = _properties(city_triples, (_FOR_CITY,))[_FOR_CITY].get(assessment)
@@ -104,6 +110,12 @@ def _summary_facts(assessment, city_triples, result_triples):
         if (observed[_AREA].get(observation) == city and observation in observed[_PERIOD]
                 and observation in observed[_KPI_VALUE]):
             observations.setdefault((kpi, observed[_DATA_POINT].get(observation)), []).append(observation)
+    matrices = {t.object for t in city_triples if t.predicate == _HAS_MATRIX and t.subject == assessment}
+    targets = {}  # (kpi, data point or None) -> the targets of the assessment's matrices
+    for t in city_triples:
+        if t.predicate == _HAS_TARGET and t.subject in matrices and t.object in observed[_KPI]:
+            key = (observed[_KPI][t.object], observed[_DATA_POINT].get(t.object))
+            targets.setdefault(key, set()).add(t.object)
     facts = []
     for summary in sorted(summaries, key=str):
         kpi, point = derived[_KPI].get(summary), derived[_DATA_POINT].get(summary)
@@ -111,4 +123,5 @@ def _summary_facts(assessment, city_triples, result_triples):
             continue
         facts.append(ox.Triple(summary, SUMMARISES, point if point is not None else kpi))
         facts += [ox.Triple(summary, DERIVED_FROM, o) for o in sorted(observations.get((kpi, point), ()), key=str)]
+        facts += [ox.Triple(summary, MATRIX_TARGET, o) for o in sorted(targets.get((kpi, point), ()), key=str)]
     return facts
