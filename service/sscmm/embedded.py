@@ -1,7 +1,10 @@
 """The embedded store: one pyoxigraph Store on disk per process (``DATA_DIR/store``).
 
 A publication is written in one transaction (one ``Store.extend``), under a lock that
-serialises writes, so a failure leaves nothing behind. SPARQL runs in worker processes
+serialises writes, so a failure leaves nothing behind. Many publications at once
+(``write_many``: ``sscmm load``) go through RocksDB's bulk loader (``Store.bulk_extend``,
+about 4x faster, not transactional), the catalogue records last in one transaction; if
+the bulk write fails, the graphs of the publications not listed are removed again. SPARQL runs in worker processes
 (``sscmm.queries.QueryRunner``) on read-only snapshots of the store, so a query past its
 time limit can be stopped.
 """
@@ -75,6 +78,29 @@ class EmbeddedStore(Store):
                 raise AlreadyPublished(record.id, record.assessment)
             self.store.extend(quads)
             self._generation += 1
+
+    def write_many(self, publications):
+        with self._write_lock:
+            fresh = {}
+            for prepared in publications:
+                if prepared.record.id not in fresh and not self.is_listed(prepared.record.id):
+                    fresh[prepared.record.id] = prepared
+            graphs = [ox.Quad(t.subject, t.predicate, t.object, name) for prepared in fresh.values()
+                      for name, triples in prepared.graphs.items() if name != CATALOGUE_GRAPH for t in triples]
+            records = [ox.Quad(t.subject, t.predicate, t.object, CATALOGUE_GRAPH)
+                       for prepared in fresh.values() for t in prepared.graphs[CATALOGUE_GRAPH]]
+            try:
+                self.store.bulk_extend(graphs)
+                self.store.extend(records)
+            except Exception:
+                for assessment_id in fresh:
+                    if not self.is_listed(assessment_id):
+                        self.store.remove_graph(assessment_graph(assessment_id))
+                        self.store.remove_graph(result_graph(assessment_id))
+                raise
+            finally:
+                self._generation += 1
+        return [prepared.record for prepared in fresh.values()]
 
     # -- reading ----------------------------------------------------------------------
 
