@@ -210,6 +210,23 @@ def test_reporting_coverage(client):
     assert rows["Kettlewick"]["reported"] < rows["Kettlewick"]["selected"]
 
 
+def test_facts_missing_from_older_publications_are_added_the_same(app):
+    """A store whose publications lack the analysis facts (published before they existed)
+    gets them computed from its stored graphs: the same triples as a publication writes."""
+    from .test_analysis_facts import WITHOUT_FACTS
+
+    store = _store(app)
+    before = store.dump()
+    if app.store_kind == "embedded":
+        store.store.update(WITHOUT_FACTS)
+    else:
+        store._update(WITHOUT_FACTS)  # the test plays an older version of the service
+    assert store.dump() != before
+    assert store.add_missing_facts() == len(store.records())
+    assert store.dump() == before
+    assert store.add_missing_facts() == 0
+
+
 # -- remote stores: failures ---------------------------------------------------------------------
 
 def test_a_store_that_is_down_is_503(request, tmp_path):
