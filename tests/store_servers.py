@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -28,12 +29,14 @@ VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 
 @dataclass(frozen=True)
 class SparqlServer:
-    """Where a running server answers; ``config`` is what the service's STORE takes."""
+    """Where a running server answers; ``config`` is what the service's STORE takes
+    (``isql``: Virtuoso's admin endpoint, for its bulk loader)."""
 
     name: str
     query_url: str
     update_url: str
     gsp_url: str | None
+    isql: str | None = None
 
     @property
     def config(self):
@@ -103,11 +106,13 @@ def oxigraph_server(directory):
         stop_process(process)
 
 
-def virtuoso_ini(directory, port, http_port, buffers=20000):
-    """The packaged virtuoso.ini with everything moved into ``directory``."""
+def virtuoso_ini(directory, port, http_port, buffers=20000, dirs_allowed=()):
+    """The packaged virtuoso.ini with everything moved into ``directory`` (and the bulk
+    loader allowed to read ``dirs_allowed``)."""
     text = VIRTUOSO_INI.read_text()
     directory = Path(directory)
     replacements = {
+        r"^DirsAllowed\s*=.*": "DirsAllowed = " + ", ".join([".", *map(str, dirs_allowed)]),
         r"^DatabaseFile\s*=\s*\S*virtuoso\.db": f"DatabaseFile = {directory}/virtuoso.db",
         r"^ErrorLogFile\s*=.*": f"ErrorLogFile = {directory}/virtuoso.log",
         r"^LockFile\s*=.*": f"LockFile = {directory}/virtuoso.lck",
@@ -129,13 +134,22 @@ def virtuoso_ini(directory, port, http_port, buffers=20000):
     return path
 
 
+def isql(server, statements, timeout=60):
+    """Run SQL statements through ``isql-vt`` as the Virtuoso admin; RuntimeError on failure."""
+    done = subprocess.run(["isql-vt", server.isql, "dba", "dba", f"exec={statements}"], capture_output=True,
+                          text=True, timeout=timeout, check=False, env={**os.environ, "HOME": tempfile.gettempdir()})
+    if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
+        raise RuntimeError(f"isql-vt failed on {statements[:80]!r}:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
 @contextmanager
-def virtuoso_server(directory, buffers=20000):
+def virtuoso_server(directory, buffers=20000, dirs_allowed=()):
     """``virtuoso-t`` in the foreground on free ports, SPARQL Update granted to SPARQL."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     port, http_port = free_port(), free_port()
-    ini = virtuoso_ini(directory, port, http_port, buffers)
+    ini = virtuoso_ini(directory, port, http_port, buffers, dirs_allowed)
     log = directory / "virtuoso-stdout.log"
     with log.open("w") as out:
         process = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=directory,
@@ -143,12 +157,8 @@ def virtuoso_server(directory, buffers=20000):
     base = f"http://127.0.0.1:{http_port}"
     try:
         _wait(base + "/sparql?query=ASK%7B%7D", process, log, seconds=120)
-        grant = subprocess.run(["isql-vt", f"127.0.0.1:{port}", "dba", "dba",
-                                'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
-                               capture_output=True, text=True, timeout=60, check=False,
-                               env={**os.environ, "HOME": str(directory)})
-        if grant.returncode != 0:
-            raise RuntimeError(f"isql-vt could not grant SPARQL_UPDATE:\n{grant.stdout}\n{grant.stderr}")
-        yield SparqlServer("virtuoso", base + "/sparql", base + "/sparql", None)
+        server = SparqlServer("virtuoso", base + "/sparql", base + "/sparql", None, f"127.0.0.1:{port}")
+        isql(server, 'GRANT SPARQL_UPDATE TO "SPARQL";')
+        yield server
     finally:
         stop_process(process)

@@ -89,3 +89,30 @@ def test_analysis_cli_errors(tmp_path):
     assert missing.returncode == 2 and "'city' is required" in missing.stderr
     bad = run_cli("analysis", "kpi-across-cities", "--param", "kpi=EC:ICT:ICT:1C", "--param", "year=20x3", *data)
     assert bad.returncode == 2 and "'year' (integer)" in bad.stderr
+
+
+def test_write_many_writes_what_publishing_one_by_one_writes(tmp_path):
+    """The embedded store's bulk path: the same quads as one ``write`` per publication; ids
+    already listed, or repeated in the batch, are skipped."""
+    from sscmm.engine import engine_for
+    from sscmm.rdfio import parse_file
+    from sscmm.store import oxigraph_triples, publication
+
+    engine = engine_for(None)
+    prepared = []
+    for name in sorted(EXPECTED):
+        graph = parse_file(EXAMPLES / name)
+        prepared.append(publication(oxigraph_triples(graph), engine.assess(graph), published="2025-01-01T00:00:00Z"))
+    one_by_one, bulk = EmbeddedStore(tmp_path / "one", workers=0), EmbeddedStore(tmp_path / "bulk", workers=0)
+    try:
+        for item in prepared:
+            one_by_one.write(item)
+        bulk.write(prepared[0])
+        written = bulk.write_many([*prepared, prepared[1]])
+        assert [record.id for record in written] == [item.record.id for item in prepared[1:]]
+        assert bulk.dump() == one_by_one.dump()
+        assert bulk.write_many(prepared) == [] and bulk.dump() == one_by_one.dump()
+        assert {record.id for record in bulk.records()} == {item.record.id for item in prepared}
+    finally:
+        one_by_one.close()
+        bulk.close()

@@ -124,18 +124,7 @@ def _rows(client, name, **params):
     return response.get_json()["rows"]
 
 
-VIRTUOSO_SQ156 = pytest.mark.xfail(strict=True, reason=(
-    "Virtuoso 7.2.5 fails to compile kpi-across-cities: 'SQ156: Internal Optimized compiler error: Bad dfe in "
-    "sqlo_place_exp' (a Virtuoso optimizer bug; the service answers 503 with Virtuoso's message)"))
-
-
-def _known_virtuoso_bug(request, app):
-    if app.store_kind == "virtuoso":
-        request.applymarker(VIRTUOSO_SQ156)
-
-
-def test_kpi_across_cities(request, app, client):
-    _known_virtuoso_bug(request, app)
+def test_kpi_across_cities(client):
     rows = _rows(client, "kpi-across-cities", kpi="EC: ICT: ICT: 1C")  # latest year: 2023
     got = {r["cityName"]: (r["value"], r["rank"], r["percentile"], r["targetLevel"], r["benchmarkPoints"]) for r in rows}
     # 2023 values in the examples: Exampleton 96.2, Saltmere 92.4, Brackenford 86.5 (benchmark 90 %)
@@ -146,8 +135,7 @@ def test_kpi_across_cities(request, app, client):
     assert {r["cityName"]: r["benchmarkPoints"] for r in low} == {"Exampleton": 4, "Saltmere": 3, "Brackenford": 3}
 
 
-def test_kpi_across_cities_lower_is_better_per_data_point(request, app, client):
-    _known_virtuoso_bug(request, app)
+def test_kpi_across_cities_lower_is_better_per_data_point(client):
     rows = _rows(client, "kpi-across-cities", kpi="EN:EN:AQ:1C", year="2021")
     no2 = [(r["cityName"], r["value"], r["rank"]) for r in rows if r["dataPoint"].endswith("_NO2")]
     assert no2 == [("Rivenport", 28.9, 1), ("Exampleton", 31.0, 2)]  # lower is better
@@ -220,6 +208,23 @@ def test_reporting_coverage(client):
     assert (rows["Exampleton"]["selected"], rows["Exampleton"]["reported"], rows["Exampleton"]["verified"]) == (5, 5, 5)
     assert rows["Exampleton"]["catalogueKpis"] == 91
     assert rows["Kettlewick"]["reported"] < rows["Kettlewick"]["selected"]
+
+
+def test_facts_missing_from_older_publications_are_added_the_same(app):
+    """A store whose publications lack the analysis facts (published before they existed)
+    gets them computed from its stored graphs: the same triples as a publication writes."""
+    from .test_analysis_facts import WITHOUT_FACTS
+
+    store = _store(app)
+    before = store.dump()
+    if app.store_kind == "embedded":
+        store.store.update(WITHOUT_FACTS)
+    else:
+        store._update(WITHOUT_FACTS)  # the test plays an older version of the service
+    assert store.dump() != before
+    assert store.add_missing_facts() == len(store.records())
+    assert store.dump() == before
+    assert store.add_missing_facts() == 0
 
 
 # -- remote stores: failures ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ Each file starts with a comment block that declares what the service lists (GET 
     # param: kpi (kpi, required): the KPI, by its code in any spelling
     # param: year (integer, optional: the latest year any city reports the KPI): the year
     # param: limit (integer, default 10): how many peers
+    # rank: ?value per ?dataPoint -> ?rank ?percentile
 
 A parameter is written ``$name`` in the query. A given value is validated by its type and
 put in as an RDF term written by pyoxigraph (never the raw text): ``integer`` (0 to
@@ -17,15 +18,26 @@ absolute IRI), ``kpi`` (a KPI code in any spelling, put in as its normalised
 ``skos:notation``). An ``optional`` parameter without a value
 becomes a variable that is never bound (``?_unset_year``), so the query computes its
 natural default (``COALESCE($year, ?latestYear)``); a ``default`` is put in as if given. Queries name every graph with ``GRAPH``, so they run the
-same on every store (tests/test_analysis.py runs them on each).
+same on every store (tests/test_stores.py runs them on each).
+
+A ``rank`` line declares the one step done after the query, by ``run``: a rank among
+rows is a join of every row with every other in SPARQL (a million pairs for a thousand
+cities), and a sort here. The query orders the rows best first within each group (rows
+with the same value of the ``per`` column); ``run`` fills in the two named columns: the
+rank (1 + the rows of the group before it with another value, so ties share a rank) and
+the percentile (the share of the group's other rows that are worse, rounded to 0.1 as
+SPARQL's ROUND does; 100 when the row is alone).
 """
 
 import csv
 import io
 import json
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
@@ -35,8 +47,9 @@ from .paths import ROOT
 
 ANALYSIS_DIR = ROOT / "analysis"
 JSON_RESULTS = "application/sparql-results+json"
-_HEADER = re.compile(r"^#\s*(name|title|description|param):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(name|title|description|param|rank):\s*(.*)$")
 _PARAM = re.compile(r"^(\w+) \((\w+), (required|optional: [^)]*|default [^)]*)\): (.+)$")
+_RANK = re.compile(r"^\?(\w+) per \?(\w+) -> \?(\w+) \?(\w+)$")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
 _FLOATS = {_XSD + t for t in ("decimal", "double", "float")}
@@ -114,12 +127,53 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Rank:
+    """The rank step of an analysis: ``# rank: ?value per ?group -> ?rank ?percentile``."""
+
+    value: str
+    group: str
+    rank: str
+    percentile: str
+
+    def apply(self, bindings):
+        """Fill in the rank and percentile of SPARQL JSON bindings ordered best first
+        within each group (in place)."""
+        groups = {}
+        for binding in bindings:
+            groups.setdefault(_key(binding.get(self.group)), []).append(binding)
+        for rows in groups.values():
+            values = [_number(row.get(self.value)) for row in rows]
+            first = {}  # value -> position of its first row (the rows are ordered)
+            for position, value in enumerate(values):
+                first.setdefault(value, position)
+            ties = Counter(values)
+            for row, value in zip(rows, values, strict=True):
+                better = first[value]
+                worse = len(rows) - better - ties[value]
+                share = Fraction(1000 * worse, len(rows) - 1) if len(rows) > 1 else Fraction(1000)
+                tenths = math.floor(share + Fraction(1, 2))  # SPARQL's ROUND: halves up
+                row[self.rank] = {"type": "literal", "value": str(1 + better), "datatype": _XSD + "integer"}
+                row[self.percentile] = {"type": "literal", "value": f"{tenths // 10}.{tenths % 10}",
+                                        "datatype": _XSD + "decimal"}
+
+
+def _key(term):
+    return None if term is None else (term["type"], term["value"], term.get("datatype"), term.get("xml:lang"))
+
+
+def _number(term):
+    """A numeric SPARQL JSON literal as an exact number (equal values, equal numbers)."""
+    return Decimal(term["value"]) if term is not None else None
+
+
+@dataclass(frozen=True)
 class Analysis:
     name: str
     title: str
     description: str
     parameters: tuple
     text: str
+    rank: Rank | None = None
 
     def as_dict(self):
         return {"name": self.name, "title": self.title, "description": self.description,
@@ -162,6 +216,12 @@ def parse_analysis(text, source="query"):
                 break
             continue
         key, value = match.groups()
+        if key == "rank":
+            step = _RANK.match(value.strip())
+            if step is None:
+                raise ValueError(f"{source}: cannot read the rank line {line!r} (# rank: ?value per ?group -> ?rank ?percentile)")
+            fields[key] = Rank(*step.groups())
+            continue
         if key != "param":
             fields[key] = value.strip()
             continue
@@ -174,7 +234,8 @@ def parse_analysis(text, source="query"):
     for key in ("name", "title"):
         if key not in fields:
             raise ValueError(f"{source}: no '# {key}:' line")
-    return Analysis(fields["name"], fields["title"], fields.get("description", ""), tuple(params), text)
+    return Analysis(fields["name"], fields["title"], fields.get("description", ""), tuple(params), text,
+                    fields.get("rank"))
 
 
 def load_analyses(directory=ANALYSIS_DIR):
@@ -224,10 +285,13 @@ class Table:
 
 
 def run(store, analysis, values):
-    """Run an analysis on a store (``Store.query``: its time limit and row cap apply)."""
+    """Run an analysis on a store (``Store.query``: its time limit and row cap apply), then
+    its rank step if it declares one."""
     answer = store.query(analysis.query(values), JSON_RESULTS)
     document = json.loads(answer.body)
-    columns = document["head"]["vars"]
-    rows = [{c: _python(b[c]) if c in b else None for c in columns} for b in document["results"]["bindings"]]
+    columns, bindings = document["head"]["vars"], document["results"]["bindings"]
+    if analysis.rank is not None:
+        analysis.rank.apply(bindings)
+    rows = [{c: _python(b[c]) if c in b else None for c in columns} for b in bindings]
     given = {k: v for k, v in values.items() if v not in (None, "")}
     return Table(analysis.name, given, columns, rows, answer.truncated)

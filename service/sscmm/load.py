@@ -4,7 +4,8 @@ Each file is parsed, assessed and published (no token: the operator loads for ev
 An assessment already in the store is skipped before it is assessed (its id comes from its
 IRI), so a re-run changes nothing and costs little. A file that does not parse, is not a
 valid assessment, or cannot be stored is reported with the reason and skipped; the others
-are loaded.
+are loaded. Publications are written ``BATCH`` at a time (``Store.write_many``: the
+embedded store's bulk loader), so a store that fails fails the files of one batch.
 """
 
 import sys
@@ -15,7 +16,9 @@ from rdflib import RDF
 
 from .namespaces import SSCMM
 from .rdfio import InputError, format_for, parse_file
-from .store import AlreadyPublished, NotAssessable, StoreUnavailable, oxigraph_triples, short_id
+from .store import NotAssessable, StoreUnavailable, oxigraph_triples, publication, short_id
+
+BATCH = 25  # publications written at once
 
 
 @dataclass
@@ -54,10 +57,23 @@ def _progress(done, total, summary, out=sys.stderr, width=30):
     out.flush()
 
 
-def load(services, paths, progress=True):
+def load(services, paths, progress=True, batch=BATCH):
     """Publish each file through the service's engine into its store; a Summary."""
     summary = Summary()
     store, engine = services.store, services.engine
+    pending = []  # (path, Publication) not written yet
+
+    def write_pending():
+        try:
+            written = {record.id for record in store.write_many([prepared for _, prepared in pending])}
+        except StoreUnavailable as err:
+            summary.failed.extend((path, str(err)) for path, _ in pending)
+        else:
+            for path, prepared in pending:
+                (summary.loaded if prepared.record.id in written else summary.present).append(path)
+                written.discard(prepared.record.id)  # the same assessment again in the batch: present
+        pending.clear()
+
     for done, path in enumerate(paths, start=1):
         try:
             graph = parse_file(path)
@@ -65,10 +81,7 @@ def load(services, paths, progress=True):
             if current is not None and store.is_listed(short_id(current)):
                 summary.present.append(path)
             else:
-                store.publish(oxigraph_triples(graph), engine.assess(graph))
-                summary.loaded.append(path)
-        except AlreadyPublished:
-            summary.present.append(path)
+                pending.append((path, publication(oxigraph_triples(graph), engine.assess(graph))))
         except NotAssessable as err:
             summary.failed.append((path, "; ".join(str(e) for e in err.errors[:3])
                                    + (f" (and {len(err.errors) - 3} more)" if len(err.errors) > 3 else "")))
@@ -78,6 +91,8 @@ def load(services, paths, progress=True):
             summary.failed.append((path, f"cannot read: {err.strerror or err}"))
         except StoreUnavailable as err:
             summary.failed.append((path, str(err)))
+        if len(pending) >= batch or done == len(paths):
+            write_pending()
         if progress:
             _progress(done, len(paths), summary)
     if progress:

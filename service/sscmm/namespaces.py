@@ -14,6 +14,7 @@ UNIT = Namespace("http://qudt.org/vocab/unit/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+SDMXD = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 
 #: The namespaces whose terms this project defines: a reference into one of them must

@@ -94,7 +94,7 @@ class RemoteStore(Store):
                 raise QueryTimeout(f"the query was stopped at the time limit of {timeout:g} s") from None
             raise self._unavailable(self.query_url, err) from None
 
-    def _select(self, query):
+    def select(self, query):
         """Solutions of an internal SELECT (pyoxigraph terms), within the store timeout."""
         try:
             body = self._fetch(PROLOGUE + query, XML, self.store_timeout)
@@ -120,19 +120,23 @@ class RemoteStore(Store):
         except (SPARQLWrapperException, urllib.error.URLError, OSError) as err:
             raise self._unavailable(self.update_url, err) from None
 
+    def _insert(self, name, triples, first=None):
+        """INSERT DATA into a graph, in chunks (Virtuoso compiles at most 10,000 lines of SQL
+        per request), after the operation ``first`` when given."""
+        triples = _skolemised(triples)
+        operations = [first] if first else []
+        for start in range(0, len(triples), UPDATE_CHUNK):
+            body = _ntriples(triples[start:start + UPDATE_CHUNK]).decode("utf-8")
+            operations.append(f"INSERT DATA {{ GRAPH <{name.value}> {{\n{body}}} }}")
+            self._update(" ;\n".join(operations))
+            operations = []
+        if operations:
+            self._update(operations[0])
+
     def _put_graph(self, name, triples):
         """Replace a graph: a Graph Store Protocol PUT, else DROP and INSERT DATA."""
         if self.gsp_url is None:
-            # In chunks: Virtuoso compiles at most 10,000 lines of SQL per request.
-            triples = _skolemised(triples)
-            operations = [f"DROP SILENT GRAPH <{name.value}>"]
-            for start in range(0, len(triples), UPDATE_CHUNK):
-                body = _ntriples(triples[start:start + UPDATE_CHUNK]).decode("utf-8")
-                operations.append(f"INSERT DATA {{ GRAPH <{name.value}> {{\n{body}}} }}")
-                self._update(" ;\n".join(operations))
-                operations = []
-            if operations:
-                self._update(operations[0])
+            self._insert(name, triples, first=f"DROP SILENT GRAPH <{name.value}>")
             return
         url = f"{self.gsp_url}?{urllib.parse.urlencode({'graph': name.value})}"
         request = urllib.request.Request(url, data=_ntriples(triples), method="PUT",
@@ -158,6 +162,10 @@ class RemoteStore(Store):
             for name, graph in graphs.items():
                 self._put_graph(name, oxigraph_triples(graph))
 
+    def add_triples(self, name, triples):
+        with self._write_lock:
+            self._insert(name, triples)
+
     def write(self, publication):
         record = publication.record
         graphs = {name: triples for name, triples in publication.graphs.items() if name != CATALOGUE_GRAPH}
@@ -178,26 +186,26 @@ class RemoteStore(Store):
 
     def is_listed(self, assessment_id):
         node = assessment_graph(assessment_id).value
-        return bool(self._select(f"SELECT ?id WHERE {{ GRAPH <{CATALOGUE_GRAPH.value}> {{ <{node}> dcterms:identifier ?id }} }}"))
+        return bool(self.select(f"SELECT ?id WHERE {{ GRAPH <{CATALOGUE_GRAPH.value}> {{ <{node}> dcterms:identifier ?id }} }}"))
 
     def records(self, assessment_id=None, city_id=None):
-        return records_from_rows(self._select(records_query(assessment_id)), city_id)
+        return records_from_rows(self.select(records_query(assessment_id)), city_id)
 
     def result_json(self, assessment_id):
         name = result_graph(assessment_id).value
-        rows = self._select(f"SELECT ?json WHERE {{ GRAPH <{name}> {{ <{name}> rdf:value ?json }} }}")
+        rows = self.select(f"SELECT ?json WHERE {{ GRAPH <{name}> {{ <{name}> rdf:value ?json }} }}")
         return rows[0]["json"].value if rows else None
 
-    def _graph(self, name):
+    def graph_triples(self, name):
         return self._construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name.value}> {{ ?s ?p ?o }} }}")
 
     def serialize(self, assessment_id, fmt, with_result=False):
         if with_result:
             quads = [ox.Quad(t.subject, t.predicate, t.object, name)
                      for name in (assessment_graph(assessment_id), result_graph(assessment_id))
-                     for t in self._graph(name)]
+                     for t in self.graph_triples(name)]
             return ox.serialize(quads, format=fmt, prefixes=PREFIX_IRIS)
-        return ox.serialize(self._graph(assessment_graph(assessment_id)), format=fmt, prefixes=PREFIX_IRIS)
+        return ox.serialize(self.graph_triples(assessment_graph(assessment_id)), format=fmt, prefixes=PREFIX_IRIS)
 
     def query(self, query, media_type, default_graphs=(), named_graphs=()):
         if media_type in RESULT_MEDIA_TYPES:
@@ -212,7 +220,7 @@ class RemoteStore(Store):
             raise QueryFailed("query-failed", f"the SPARQL store's answer could not be read: {err}") from None
 
     def dump(self):
-        rows = self._select('SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (STRSTARTS(STR(?g), "urn:sscmm:")) }')
+        rows = self.select('SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (STRSTARTS(STR(?g), "urn:sscmm:")) }')
         quads = [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
         lines = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines(keepends=True)
         return b"".join(sorted(lines))

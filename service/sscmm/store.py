@@ -10,7 +10,9 @@ Both hold the same graphs:
 - ``urn:sscmm:assessment:{id}``: the city's graph as published;
 - ``urn:sscmm:result:{id}``: its computed result (validation report, derived facts: levels
   per aspect, dimension and sub-dimension, KPI value summaries and checks, failed
-  criteria; PROV) and the JSON view of the result (``rdf:value``, an ``rdf:JSON`` literal);
+  criteria; PROV), the JSON view of the result (``rdf:value``, an ``rdf:JSON`` literal)
+  and the facts the cross-city analyses read (``sscmm.analysisfacts``: reporting coverage,
+  the KPI or data point of each summary);
 - ``urn:sscmm:catalogue``: a DCAT record per assessment (identifier, assessment, city,
   publication time), so listing cities is one small query (joined with the other graphs
   for the date, the city's name and the overall level). A publication is listed once its
@@ -34,6 +36,7 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
+from .analysisfacts import METRICS, analysis_facts
 from .namespaces import DCAT, DCTERMS, FOAF, PREFIXES, RDF, XSD, local_name
 from .rdfio import InputError
 from .terms import to_ox
@@ -169,6 +172,7 @@ def publication(triples, result, for_city=None, published=None):
         published=published or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     results_name = result_graph(assessment_id)
     result_triples = oxigraph_triples(result.to_graph())
+    result_triples += analysis_facts(ox.NamedNode(assessment), triples, result_triples, results_name)
     result_triples.append(ox.Triple(results_name, RDF_VALUE, ox.Literal(result.to_json(), datatype=RDF_JSON)))
     catalogue = [ox.Triple(*(to_ox(t) for t in triple)) for triple in _catalogue_triples(record)]
     return Publication(record, {assessment_graph(assessment_id): list(triples), results_name: result_triples,
@@ -212,6 +216,17 @@ SELECT ?id ?assessment ?city ?prefLabel ?label ?date ?level ?order ?levelName ?m
 } ORDER BY ?date ?published ?id ?prefLabel ?label"""
 
 
+#: The publications whose result graph lacks the analysis facts (stored before they existed):
+#: no reporting-coverage measurement of their assessment.
+_Q_WITHOUT_FACTS = f"""
+SELECT ?id ?assessment WHERE {{
+    GRAPH <urn:sscmm:catalogue> {{ ?record dcterms:identifier ?id ; foaf:primaryTopic ?assessment }}
+    FILTER NOT EXISTS {{
+        GRAPH ?results {{ ?measurement dqv:isMeasurementOf <{METRICS[0].value}> ; dqv:computedOn ?assessment }}
+    }}
+}} ORDER BY ?id"""
+
+
 def records_query(assessment_id=None):
     """The catalogue query (prefixes not included), for every record or one id."""
     only = f"VALUES ?id {{ {ox.Literal(assessment_id)} }}" if assessment_id is not None else ""
@@ -253,6 +268,19 @@ class Store(ABC):
     def write(self, publication):
         """Write a Publication; AlreadyPublished (nothing written) when its id is listed."""
 
+    def write_many(self, publications):
+        """Write several Publications (``sscmm load``, the bench); those whose id is listed
+        already (or repeated) are skipped. The records written, in order. A store with a
+        faster way to write many overrides this."""
+        written = []
+        for prepared in publications:
+            try:
+                self.write(prepared)
+            except AlreadyPublished:
+                continue
+            written.append(prepared.record)
+        return written
+
     def publish(self, triples, result, for_city=None):
         """Check and store a city's graph (``oxigraph_triples`` of it) with its
         AssessmentResult. Raises a PublishError, having written nothing, when the result
@@ -261,6 +289,32 @@ class Store(ABC):
         prepared = publication(triples, result, for_city)
         self.write(prepared)
         return prepared.record
+
+    @abstractmethod
+    def select(self, query):
+        """The solutions (rows of pyoxigraph terms) of one of the service's own SELECT queries
+        (the project's prefixes need not be declared)."""
+
+    @abstractmethod
+    def graph_triples(self, name):
+        """The triples of a graph (a NamedNode), as pyoxigraph Triples."""
+
+    @abstractmethod
+    def add_triples(self, name, triples):
+        """Add triples to a graph; nothing else changes."""
+
+    def add_missing_facts(self):
+        """Add the analysis facts (``sscmm.analysisfacts``) to every publication stored
+        without them, computed from its stored graphs (no assessment is run again); the
+        number of publications upgraded (0 once done, so a restart costs one query)."""
+        rows = self.select(_Q_WITHOUT_FACTS)
+        for row in rows:
+            assessment_id = row["id"].value
+            results = result_graph(assessment_id)
+            facts = analysis_facts(row["assessment"], self.graph_triples(assessment_graph(assessment_id)),
+                                   self.graph_triples(results), results)
+            self.add_triples(results, facts)
+        return len(rows)
 
     @abstractmethod
     def is_listed(self, assessment_id):

@@ -48,6 +48,9 @@ class Services:
         self.tokens = TokenStore(config["DATA_DIR"])
         self.engine = engine_for(None)  # built before the first request, not during it
         self.store.replace_graphs(reference_graphs(self.engine.model))
+        upgraded = self.store.add_missing_facts()
+        if upgraded:
+            log.info("added the analysis facts to %d publication(s) stored without them", upgraded)
         self.analyses = load_analyses()
 
     def engine_named(self, name):
