@@ -181,7 +181,7 @@ def test_kill_9_of_the_store_during_sscmm_load(tmp_path, oxigraph_dir):
     store, sparql = start_oxigraph(oxigraph_dir, port)
     try:
         load = subprocess.Popen(sscmm_command("load", str(folder), "--data-dir", str(tmp_path / "data"),
-                                              *sparql.cli_args()),
+                                              "--batch", "1", *sparql.cli_args()),  # one write per file
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=False)
         progress = b""
         while b"loaded 5 " not in progress:

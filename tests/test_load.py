@@ -91,6 +91,14 @@ def test_analysis_cli_errors(tmp_path):
     assert bad.returncode == 2 and "'year' (integer)" in bad.stderr
 
 
+def test_load_batch_option(tmp_path):
+    from sscmm.load import BATCH
+
+    assert f"(default: {BATCH})" in run_cli("load", "--help").stdout
+    refused = run_cli("load", str(tmp_path), "--batch", "0", "--data-dir", str(tmp_path))
+    assert refused.returncode == 2 and "must be at least 1" in refused.stderr
+
+
 def test_write_many_writes_what_publishing_one_by_one_writes(tmp_path):
     """The embedded store's bulk path: the same quads as one ``write`` per publication; ids
     already listed, or repeated in the batch, are skipped."""

@@ -14,6 +14,13 @@ from pathlib import Path
 from . import __version__
 
 
+def _at_least_one(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def _err(*parts):
     print(*parts, file=sys.stderr, flush=True)
 
@@ -195,7 +202,7 @@ def cmd_load(args):
         return 2
     services = _services(args)
     try:
-        summary = load(services, paths, progress=not args.quiet)
+        summary = load(services, paths, progress=not args.quiet, batch=args.batch)
     finally:
         services.close()
     for path, reason in summary.failed:
@@ -311,6 +318,8 @@ def build_parser():
     load.add_argument("paths", nargs="+", metavar="DIR|FILE", help="assessment files, or folders of them")
     _add_store_options(load)
     load.add_argument("--quiet", action="store_true", help="no progress bar")
+    load.add_argument("--batch", type=_at_least_one, default=None, metavar="N",
+                      help="publications written at once (default: 25); a store that fails fails one batch")
     load.set_defaults(func=cmd_load)
 
     analysis = commands.add_parser("analysis", help="run a cross-city analysis (without NAME: list them)")

@@ -57,8 +57,10 @@ def _progress(done, total, summary, out=sys.stderr, width=30):
     out.flush()
 
 
-def load(services, paths, progress=True, batch=BATCH):
-    """Publish each file through the service's engine into its store; a Summary."""
+def load(services, paths, progress=True, batch=None):
+    """Publish each file through the service's engine into its store, ``batch`` (default
+    BATCH) publications at a time; a Summary."""
+    batch = batch or BATCH
     summary = Summary()
     store, engine = services.store, services.engine
     pending = []  # (path, Publication) not written yet
