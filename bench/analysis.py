@@ -268,7 +268,7 @@ def bench(count, args, baseline):
                 try:
                     results[(name, kind)] = time_analysis(store, analysis, params.get(name, {}), args.repeat)
                 except Exception as err:  # noqa: BLE001 - a store that cannot answer is reported, not fatal
-                    results[(name, kind)] = (None, f"{type(err).__name__}: {str(err)[:80]}")
+                    results[(name, kind)] = (None, f"{type(err).__name__}: {str(err)[:300]}")
     if count <= args.rdflib_max:
         queries = {name: a.query(params.get(name, {})) for name, a in analyses.items()}
         loads["rdflib"], grown, rdflib = rdflib_times(pubs, references, queries, args.rdflib_timeout)

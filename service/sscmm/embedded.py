@@ -4,9 +4,10 @@ A publication is written in one transaction (one ``Store.extend``), under a lock
 serialises writes, so a failure leaves nothing behind. Many publications at once
 (``write_many``: ``sscmm load``) go through RocksDB's bulk loader (``Store.bulk_extend``,
 about 4x faster, not transactional), the catalogue records last in one transaction; if
-the bulk write fails, the graphs of the publications not listed are removed again. SPARQL runs in worker processes
-(``sscmm.queries.QueryRunner``) on read-only snapshots of the store, so a query past its
-time limit can be stopped.
+the bulk write fails, the graphs of the publications not listed are removed again.
+
+SPARQL runs in worker processes (``sscmm.queries.QueryRunner``) on read-only snapshots of
+the store, so a query past its time limit can be stopped.
 """
 
 import shutil

@@ -11,8 +11,8 @@ Both hold the same graphs:
 - ``urn:sscmm:result:{id}``: its computed result (validation report, derived facts: levels
   per aspect, dimension and sub-dimension, KPI value summaries and checks, failed
   criteria; PROV), the JSON view of the result (``rdf:value``, an ``rdf:JSON`` literal)
-  and the facts the cross-city analyses read (``sscmm.analysisfacts``: reporting coverage,
-  the KPI or data point of each summary);
+  and the facts the cross-city analyses read (``sscmm.analysisfacts``: reporting coverage;
+  on each KPI value summary its KPI or data point, observations and matrix targets);
 - ``urn:sscmm:catalogue``: a DCAT record per assessment (identifier, assessment, city,
   publication time), so listing cities is one small query (joined with the other graphs
   for the date, the city's name and the overall level). A publication is listed once its
