@@ -125,6 +125,8 @@ def virtuoso_ini(directory, port, http_port, buffers=20000, dirs_allowed=()):
         r"^NumberOfBuffers\s*=.*": f"NumberOfBuffers = {buffers}",
         r"^MaxDirtyBuffers\s*=.*": f"MaxDirtyBuffers = {buffers * 3 // 4}",
         r"^ResultSetMaxRows\s*=.*": "ResultSetMaxRows = 100000000",
+        # Virtuoso refuses a query by its own estimate of the time (docs/service.md)
+        r"^MaxQueryCostEstimationTime\s*=.*": "MaxQueryCostEstimationTime = 0",
         r"^Load\d+\s*=.*": "",  # no hosting plugins
     }
     for pattern, value in replacements.items():
