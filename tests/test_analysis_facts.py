@@ -80,10 +80,21 @@ def _linked(store, assessment_id, predicate):
     return {(row["s"].value, row["o"].value) for row in rows}
 
 
-def test_summaries_are_derived_from_the_observations_they_summarise(store):
+def _assert_links(store, expected_query, variable, predicate):
+    """Each assessment's result links (``predicate``) exactly the pairs (?summary, ?variable)
+    that ``expected_query`` finds in its graphs; returns how many links there were."""
     linked = 0
     for assessment_id, assessment in _records(store).items():
-        expected = _values(store, """PREFIX sdmxd: <http://purl.org/linked-data/sdmx/2009/dimension#>
+        expected = _values(store, expected_query, results=f"<urn:sscmm:result:{assessment_id}>",
+                           graph=f"<urn:sscmm:assessment:{assessment_id}>", assessment=assessment)
+        pairs = {(row["summary"].value, row[variable].value) for row in expected}
+        assert _linked(store, assessment_id, predicate) == pairs, assessment_id
+        linked += len(pairs)
+    return linked
+
+
+def test_summaries_are_derived_from_the_observations_they_summarise(store):
+    assert _assert_links(store, """PREFIX sdmxd: <http://purl.org/linked-data/sdmx/2009/dimension#>
         SELECT ?summary ?observation WHERE {
             GRAPH $results { ?summary a sscmm:KPIValueSummary ; sscmm:kpi ?kpi . OPTIONAL { ?summary sscmm:dataPoint ?point } }
             GRAPH $graph {
@@ -92,30 +103,18 @@ def test_summaries_are_derived_from_the_observations_they_summarise(store):
                 OPTIONAL { ?observation sscmm:dataPoint ?observedPoint }
             }
             FILTER (COALESCE(?observedPoint, sscmm:none) = COALESCE(?point, sscmm:none)) }""",
-            results=f"<urn:sscmm:result:{assessment_id}>",
-            graph=f"<urn:sscmm:assessment:{assessment_id}>", assessment=assessment)
-        pairs = {(row["summary"].value, row["observation"].value) for row in expected}
-        assert _linked(store, assessment_id, "prov:wasDerivedFrom") == pairs, assessment_id
-        linked += len(pairs)
-    assert linked > 50
+                         "observation", "prov:wasDerivedFrom") > 50
 
 
 def test_summaries_link_the_targets_of_their_kpi_in_the_assessments_matrix(store):
-    linked = 0
-    for assessment_id, assessment in _records(store).items():
-        expected = _values(store, """SELECT ?summary ?target WHERE {
+    assert _assert_links(store, """SELECT ?summary ?target WHERE {
             GRAPH $results { ?summary a sscmm:KPIValueSummary ; sscmm:kpi ?kpi . OPTIONAL { ?summary sscmm:dataPoint ?point } }
             GRAPH $graph {
                 $assessment sscmm:hasPerformanceMatrix ?matrix . ?matrix sscmm:hasTarget ?target . ?target sscmm:kpi ?kpi .
                 OPTIONAL { ?target sscmm:dataPoint ?targetPoint }
             }
             FILTER (COALESCE(?targetPoint, sscmm:none) = COALESCE(?point, sscmm:none)) }""",
-                           results=f"<urn:sscmm:result:{assessment_id}>",
-                           graph=f"<urn:sscmm:assessment:{assessment_id}>", assessment=assessment)
-        pairs = {(row["summary"].value, row["target"].value) for row in expected}
-        assert _linked(store, assessment_id, "sscmm:matrixTarget") == pairs, assessment_id
-        linked += len(pairs)
-    assert linked > 20
+                         "target", "sscmm:matrixTarget") > 20
 
 
 def _without_facts(data_dir):
