@@ -12,10 +12,10 @@ store, on ``oxigraph serve`` and on Virtuoso, with rdflib in memory as the basel
    ``Store.add_missing_facts`` would) and is cached again.
 2. For each store: starts it (the servers on loopback, in a temporary directory), loads the
    model graphs and every publication (timed: the load): the embedded store with
-   ``Store.write_many`` (its bulk loader, as ``sscmm load`` does), a server one publication
+   ``Store.write_many`` and ``Store.optimize`` (as ``sscmm load`` does), a server one publication
    at a time as the service writes (``Store.write``), or with ``--bulk`` with the server's
-   own bulk loader (``oxigraph load`` before it serves, Virtuoso's ``ld_dir`` and
-   ``rdf_loader_run``). Then runs each analysis of analysis/*.rq ``--repeat`` times through
+   own bulk loader (``oxigraph load`` and ``oxigraph optimize`` before it serves,
+   Virtuoso's ``ld_dir`` and ``rdf_loader_run``). Then runs each analysis of analysis/*.rq ``--repeat`` times through
    ``sscmm.analysis.run`` (what GET /analysis/{name} does: the query through
    ``Store.query``, for the embedded store in a worker process on a snapshot, then its rank
    step) and keeps the median.
@@ -150,10 +150,12 @@ def open_store(kind, stack, workdir, bulk_files=None):
     if kind == "oxigraph":
         if bulk_files:
             (workdir / "oxigraph").mkdir()
-            done = subprocess.run([oxigraph_binary(), "load", "--location", str(workdir / "oxigraph" / "store"),
-                                   "--file", *map(str, bulk_files)], capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                raise RuntimeError(f"oxigraph load failed: {done.stderr[-500:]}")
+            location = str(workdir / "oxigraph" / "store")
+            for command in (["load", "--location", location, "--file", *map(str, bulk_files)],
+                            ["optimize", "--location", location]):  # as oxigraph load advises
+                done = subprocess.run([oxigraph_binary(), *command], capture_output=True, text=True, check=False)
+                if done.returncode != 0:
+                    raise RuntimeError(f"oxigraph {command[0]} failed: {done.stderr[-500:]}")
         server = stack.enter_context(oxigraph_server(workdir / "oxigraph"))
     else:
         links = workdir / "bulk"
@@ -172,9 +174,10 @@ def open_store(kind, stack, workdir, bulk_files=None):
 def load(kind, store, pubs, references, bulk):
     """Write the model graphs and every publication (unless a bulk loader did)."""
     store.replace_graphs(references)
-    if kind == "embedded":
+    if kind == "embedded":  # as sscmm load does
         for start in range(0, len(pubs), 50):
             store.write_many(pubs[start:start + 50])
+        store.optimize()
     elif not bulk:
         for pub in pubs:
             store.write(pub)

@@ -5,6 +5,8 @@ serialises writes, so a failure leaves nothing behind. Many publications at once
 (``write_many``: ``sscmm load``) go through RocksDB's bulk loader (``Store.bulk_extend``,
 about 4x faster, not transactional), the catalogue records last in one transaction; if
 the bulk write fails, the graphs of the publications not listed are removed again.
+Bulk-loaded files are compacted afterwards (``optimize``): a thousand cities are queried
+2-3x slower before (pyoxigraph looks every statement up in each file a batch wrote).
 
 SPARQL runs in worker processes (``sscmm.queries.QueryRunner``) on read-only snapshots of
 the store, so a query past its time limit can be stopped.
@@ -102,6 +104,11 @@ class EmbeddedStore(Store):
             finally:
                 self._generation += 1
         return [prepared.record for prepared in fresh.values()]
+
+    def optimize(self):
+        with self._write_lock:
+            self.store.optimize()
+            self._generation += 1
 
     # -- reading ----------------------------------------------------------------------
 

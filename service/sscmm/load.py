@@ -5,7 +5,9 @@ An assessment already in the store is skipped before it is assessed (its id come
 IRI), so a re-run changes nothing and costs little. A file that does not parse, is not a
 valid assessment, or cannot be stored is reported with the reason and skipped; the others
 are loaded. Publications are written ``BATCH`` at a time (``Store.write_many``: the
-embedded store's bulk loader), so a store that fails fails the files of one batch.
+embedded store's bulk loader), so a store that fails fails the files of one batch; after
+a load the store is optimised for queries (``Store.optimize``: the embedded store's files
+compacted).
 """
 
 import sys
@@ -99,4 +101,6 @@ def load(services, paths, progress=True, batch=None):
             _progress(done, len(paths), summary)
     if progress:
         sys.stderr.write("\n")
+    if summary.loaded:
+        store.optimize()
     return summary

@@ -281,6 +281,10 @@ class Store(ABC):
             written.append(prepared.record)
         return written
 
+    def optimize(self):
+        """Make the store ready for queries after a bulk load (``sscmm load``); a server
+        has its own ways, so nothing by default."""
+
     def publish(self, triples, result, for_city=None):
         """Check and store a city's graph (``oxigraph_triples`` of it) with its
         AssessmentResult. Raises a PublishError, having written nothing, when the result
