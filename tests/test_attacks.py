@@ -304,6 +304,11 @@ def test_deeply_nested_documents_are_refused(server, unharmed, depth):
         response = requests.post(server.url + "/assess", data=document.encode()[: LIMIT], timeout=60,
                                  headers={"Content-Type": media_type})
         assert time.monotonic() - started < 10, media_type
+        if media_type == "text/turtle" and len(document) <= LIMIT:
+            # pyoxigraph's Turtle parser does not recurse: a valid document, however deep, is
+            # read, and found not to be an assessment
+            assert _problem(response, 422)["errors"]
+            continue
         problem = _problem(response, 400)
         assert "nests too deeply" in problem["detail"] or problem.get("line"), (media_type, problem)
 

@@ -85,9 +85,18 @@ def test_json_syntax_error_has_line_and_column(demo_client):
 
 
 def test_iri_the_store_cannot_hold_is_400(demo_client):
-    response = demo_client.post("/assess", data="<https://example.org/a b> <https://example.org/p> 1 .",
-                                content_type="text/turtle")
+    body = ('<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            '<rdf:Description rdf:about="https://example.org/a b"><rdf:type rdf:resource="https://example.org/C"/>'
+            "</rdf:Description></rdf:RDF>")
+    response = demo_client.post("/assess", data=body, content_type="application/rdf+xml")
     assert response.status_code == 400 and "cannot be stored as RDF" in response.get_json()["detail"]
+
+
+def test_iri_with_a_space_in_turtle_is_a_located_400(demo_client):
+    response = demo_client.post("/assess", data="<https://example.org/p> a 1 .\n<https://example.org/a b> <https://example.org/p> 1 .",
+                                content_type="text/turtle")
+    problem = response.get_json()
+    assert response.status_code == 400 and "Invalid IRI" in problem["detail"] and problem["line"] == 2
 
 
 def test_input_errors_are_422_with_the_errors(demo_client):

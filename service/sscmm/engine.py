@@ -35,9 +35,10 @@ from .coresparql import compile_shapes
 from .derived import DerivedFacts
 from .levelshapes import LEVEL_SHAPES_DIR, build_level_shapes, criteria_of
 from .model import find_model, load_model
+from .rdfio import ParsedGraph, ox_triples_of
 from .namespaces import SSCMM, bind_prefixes
 from .paths import ROOT, SHAPES_DIR
-from .result import AssessmentResult, Failure, InputProblem, criterion_facts
+from .result import AssessmentResult, Failure, InputProblem, ModelNames, criterion_facts
 from .terms import TermMemo, to_ox
 from .validation import PreparedShapes
 
@@ -93,6 +94,7 @@ class Engine:
     def __init__(self, model=None, paths=None):
         self.model = load_model(paths)
         self.model_iri, self.name, self.label, self.version = find_model(self.model, model)
+        self.names = ModelNames(self.model)
         self.level_shapes = _level_shapes(self.model, self.name, paths)
         self.input_shapes = Graph()
         for path in sorted(INPUT_SHAPES_DIR.glob("*.ttl")):
@@ -119,7 +121,11 @@ class Engine:
         input checks took twice as long by the eighth), and nothing needs a lock."""
         store = ox.Store()
         store.extend(self._model_quads)
-        store.extend([ox.Quad(terms.ox(s), terms.ox(p), terms.ox(o), INPUT_G) for s, p, o in graph])
+        parsed = ox_triples_of(graph)
+        if parsed is not None:
+            store.extend([ox.Quad(t.subject, t.predicate, t.object, INPUT_G) for t in parsed])
+        else:
+            store.extend([ox.Quad(terms.ox(s), terms.ox(p), terms.ox(o), INPUT_G) for s, p, o in graph])
         return store
 
     @staticmethod
@@ -137,7 +143,7 @@ class Engine:
                 field = row["field"] if "field" in names else None
                 value = row["value"] if "value" in names else None
                 problems.append(InputProblem.of(
-                    data, self.model, terms.rdflib(term) if term is not None else None,
+                    data, self.names, terms.rdflib(term) if term is not None else None,
                     field=terms.rdflib(field) if field is not None else "", message=row["message"].value,
                     check=name, value=terms.rdflib(value) if value is not None else None))
         return problems
@@ -149,7 +155,8 @@ class Engine:
         return graph
 
     def assess(self, graph):
-        """Assess a city's graph (rdflib Graph); returns an AssessmentResult."""
+        """Assess a city's graph (rdflib Graph; a ParsedGraph, as rdfio reads Turtle and
+        TriG, goes into the store without converting its terms); returns an AssessmentResult."""
         data = _display_view(graph)
         terms = TermMemo()
         store = self._new_store(graph, terms)
@@ -206,7 +213,7 @@ def _display_view(graph):
     names = bind_prefixes(Graph())
     for prefix, ns in graph.namespaces():
         names.bind(prefix, ns, override=False)
-    if type(graph) is Graph:
+    if type(graph) in (Graph, ParsedGraph):
         return Graph(store=graph.store, identifier=graph.identifier, namespace_manager=names.namespace_manager)
     view = Graph(namespace_manager=names.namespace_manager)
     view += graph

@@ -110,6 +110,33 @@ def _versions():
             "rdflib": package_version("rdflib"), "pyoxigraph": package_version("pyoxigraph")}
 
 
+class ModelNames:
+    """The model's ``value`` and ``objects`` look-ups, memoised: a result names the same
+    levels, KPIs and data points hundreds of times, and an engine's model does not change.
+    Read like the rdflib Graph it wraps (``_label``, ``_kpi_code``)."""
+
+    def __init__(self, model):
+        self.model = model
+        self._objects, self._once = {}, {}
+
+    def once(self, key, compute):
+        """compute(model), worked out on first use (the model's levels, its aspects)."""
+        if key not in self._once:
+            self._once[key] = compute(self.model)
+        return self._once[key]
+
+    def objects(self, subject, predicate):
+        key = (subject, predicate)
+        found = self._objects.get(key)
+        if found is None:
+            found = self._objects[key] = tuple(self.model.objects(subject, predicate))
+        return found
+
+    def value(self, subject, predicate):
+        found = self.objects(subject, predicate)
+        return found[0] if found else None
+
+
 def criterion_facts(shapes, model):
     """{shape: what the result shows of it whatever the city} for every level shape:
     worked out once per engine, not per result."""
@@ -155,21 +182,20 @@ class AssessmentResult:
     def _level(self, level):
         if level is None:
             return None
-        model = self.engine.model
+        model = self.engine.names
         return {"order": int(model.value(level, SSCMM.levelOrder)), "iri": str(level), "name": _label(model, level)}
 
     def _levels(self):
-        model = self.engine.model
-        levels = [(int(o), s) for s, o in model.subject_objects(SSCMM.levelOrder)
-                  if (s, SSCMM.inModel, self.engine.model_iri) in model]
-        return sorted(levels)
+        return self.engine.names.once("levels", lambda model: sorted(
+            (int(o), s) for s, o in model.subject_objects(SSCMM.levelOrder)
+            if (s, SSCMM.inModel, self.engine.model_iri) in model))
 
     def _aspects(self):
-        model = self.engine.model
-        aspects = [(int(model.value(a, SSCMM.aspectOrder) or 0), a)
-                   for a in model.subjects(SSCMM.inModel, self.engine.model_iri)
-                   if model.value(a, SSCMM.aspectOrder) is not None]
-        return [a for _, a in sorted(aspects)]
+        def ordered(model):
+            aspects = [(int(order), a) for a, order in model.subject_objects(SSCMM.aspectOrder)
+                       if (a, SSCMM.inModel, self.engine.model_iri) in model]
+            return [a for _, a in sorted(aspects)]
+        return self.engine.names.once("aspects", ordered)
 
     def _current(self):
         return self.facts.current
@@ -180,7 +206,7 @@ class AssessmentResult:
     # -- criteria ---------------------------------------------------------------------
 
     def _kpi_message(self, check):
-        model = self.engine.model
+        model = self.engine.names
         kpi = check["kpi"]
         name = f"{_kpi_code(model, self.data, kpi)} {_label(model, kpi) if model.value(kpi, SKOS.prefLabel) else _label(self.data, kpi)}"
         if check["dataPoint"] is not None:
@@ -203,8 +229,8 @@ class AssessmentResult:
         return f"{name}: latest value {latest}{period} does not meet the level-{order} target {target}"
 
     def _check_detail(self, check):
-        return {"message": self._kpi_message(check), "kpi": _kpi_code(self.engine.model, self.data, check["kpi"]),
-                "data_point": _label(self.engine.model, check["dataPoint"]) if check["dataPoint"] is not None else None,
+        return {"message": self._kpi_message(check), "kpi": _kpi_code(self.engine.names, self.data, check["kpi"]),
+                "data_point": _label(self.engine.names, check["dataPoint"]) if check["dataPoint"] is not None else None,
                 "status": str(check["checkStatus"])}
 
     def _failure_details(self, failure, roll_up):
@@ -233,10 +259,10 @@ class AssessmentResult:
             if kpi is None and (failure.value, RDF.type, SSCMM.KPI) in self.engine.model:
                 kpi = failure.value
             if kpi is not None:
-                detail["kpi"] = _kpi_code(self.engine.model, self.data, kpi)
-                detail["message"] += f": {detail['kpi']} {_label(self.engine.model, kpi)}"
-            elif self.engine.model.value(failure.value, SKOS.prefLabel) is not None:
-                detail["message"] += f": {_label(self.engine.model, failure.value)}"
+                detail["kpi"] = _kpi_code(self.engine.names, self.data, kpi)
+                detail["message"] += f": {detail['kpi']} {_label(self.engine.names, kpi)}"
+            elif self.engine.names.value(failure.value, SKOS.prefLabel) is not None:
+                detail["message"] += f": {_label(self.engine.names, failure.value)}"
             else:
                 detail["message"] += f": {detail['value']}"
         return detail
@@ -258,7 +284,7 @@ class AssessmentResult:
         targets = {}
         for target in sorted(self.data.objects(current, SSCMM.hasToBeTarget)):
             aspect, level = self.data.value(target, SSCMM.aspect), self.data.value(target, SSCMM.level)
-            if aspect is not None and level is not None and self.engine.model.value(level, SSCMM.levelOrder) is not None:
+            if aspect is not None and level is not None and self.engine.names.value(level, SSCMM.levelOrder) is not None:
                 targets.setdefault(aspect, {"level": self._level(level),
                                             "year": _json_value(self.data.value(target, SSCMM.targetYear))})
         return targets
@@ -266,7 +292,7 @@ class AssessmentResult:
     # -- KPIs ---------------------------------------------------------------------------
 
     def _kpis(self):
-        model, data = self.engine.model, self.data
+        model, data = self.engine.names, self.data
         current = self._current()
         selected = {data.value(sel, SSCMM.kpi) for sel in data.objects(current, SSCMM.hasKPISelection)}
         summaries_of, checks_of = {}, {}
@@ -338,11 +364,11 @@ class AssessmentResult:
         targets = self._to_be_targets(current)
         for aspect in self._aspects():
             attained = self._attained(aspect)
-            order = int(self.engine.model.value(attained, SSCMM.levelOrder)) if attained is not None else None
+            order = int(self.engine.names.value(attained, SSCMM.levelOrder)) if attained is not None else None
             nxt = next_order.get(order)
             gaps = [c for c in main if c["aspect_iri"] == str(aspect) and nxt is not None
-                    and c["level"] == int(self.engine.model.value(nxt, SSCMM.levelOrder)) and not c["satisfied"]]
-            aspects.append({"aspect": str(aspect), "name": _label(self.engine.model, aspect),
+                    and c["level"] == int(self.engine.names.value(nxt, SSCMM.levelOrder)) and not c["satisfied"]]
+            aspects.append({"aspect": str(aspect), "name": _label(self.engine.names, aspect),
                             "level": self._level(attained), "next_level": self._level(nxt),
                             "target": targets.get(aspect), "gaps": sorted(gaps, key=lambda c: c["id"])})
 
@@ -352,23 +378,23 @@ class AssessmentResult:
             tree.setdefault(self.engine.level_shapes.value(shape, SSCMM.dimension), set())
         for shape in self.engine.level_shapes.subjects(SSCMM.subDimension, None):
             sub = self.engine.level_shapes.value(shape, SSCMM.subDimension)
-            parent = self.engine.model.value(sub, SKOS.broader)
+            parent = self.engine.names.value(sub, SKOS.broader)
             tree.setdefault(parent, set()).add(sub)
         for dim in sorted(tree):
             dimensions.append({
-                "dimension": str(dim), "notation": str(self.engine.model.value(dim, SKOS.notation)),
-                "name": _label(self.engine.model, dim), "level": self._level(self._attained(dim)),
-                "sub_dimensions": [{"sub_dimension": str(sub), "notation": str(self.engine.model.value(sub, SKOS.notation)),
-                                    "name": _label(self.engine.model, sub), "level": self._level(self._attained(sub))}
+                "dimension": str(dim), "notation": str(self.engine.names.value(dim, SKOS.notation)),
+                "name": _label(self.engine.names, dim), "level": self._level(self._attained(dim)),
+                "sub_dimensions": [{"sub_dimension": str(sub), "notation": str(self.engine.names.value(sub, SKOS.notation)),
+                                    "name": _label(self.engine.names, sub), "level": self._level(self._attained(sub))}
                                    for sub in sorted(tree[dim])],
             })
 
-        overall_order = int(self.engine.model.value(overall, SSCMM.levelOrder)) if overall is not None else None
+        overall_order = int(self.engine.names.value(overall, SSCMM.levelOrder)) if overall is not None else None
         levels_json = []
         for order, level in levels:
             level_criteria = sorted((c for c in main if c["level"] == order),
-                                    key=lambda c: (int(self.engine.model.value(URIRef(c["aspect_iri"]), SSCMM.aspectOrder) or 0), c["id"]))
-            levels_json.append({"level": order, "iri": str(level), "name": _label(self.engine.model, level),
+                                    key=lambda c: (int(self.engine.names.value(URIRef(c["aspect_iri"]), SSCMM.aspectOrder) or 0), c["id"]))
+            levels_json.append({"level": order, "iri": str(level), "name": _label(self.engine.names, level),
                                 "attained": overall_order is not None and order <= overall_order,
                                 "criteria": [{k: v for k, v in c.items() if k not in ("roll_up", "shape")}
                                              for c in level_criteria]})
@@ -388,10 +414,10 @@ class AssessmentResult:
     def _actions(self, aspects, main, overall, next_order):
         """Ordered steps toward the next overall level: the unmet criteria of every aspect
         from the level after its own up to the next overall level, lowest level first."""
-        target = next_order.get(int(self.engine.model.value(overall, SSCMM.levelOrder))) if overall is not None else None
+        target = next_order.get(int(self.engine.names.value(overall, SSCMM.levelOrder))) if overall is not None else None
         if target is None:
             return []
-        target_order = int(self.engine.model.value(target, SSCMM.levelOrder))
+        target_order = int(self.engine.names.value(target, SSCMM.levelOrder))
         steps = []
         aspect_rank = {a["aspect"]: i for i, a in enumerate(aspects)}
         for c in sorted(main, key=lambda c: (c["level"], aspect_rank.get(c["aspect_iri"], 99), c["id"])):

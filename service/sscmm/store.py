@@ -38,7 +38,7 @@ from rdflib import Literal, URIRef
 
 from .analysisfacts import METRICS, analysis_facts
 from .namespaces import DCAT, DCTERMS, FOAF, PREFIXES, RDF, XSD, local_name
-from .rdfio import InputError
+from .rdfio import InputError, ox_triples_of
 from .terms import to_ox
 
 CATALOGUE_GRAPH = ox.NamedNode("urn:sscmm:catalogue")
@@ -68,12 +68,16 @@ def short_id(iri):
 
 def oxigraph_triples(graph):
     """The graph's triples as pyoxigraph terms; a term the store cannot hold (an IRI with a
-    space, a malformed language tag) is an InputError, found before anything is assessed."""
+    space, a malformed language tag) is an InputError, found before anything is assessed.
+    A graph pyoxigraph parsed (rdfio.ParsedGraph) gives the triples it was read as."""
+    parsed = ox_triples_of(graph)
+    if parsed is not None:
+        return list(parsed)
     triples = []
     for triple in graph:
         try:
             triples.append(ox.Triple(*(to_ox(t) for t in triple)))
-        except ValueError:
+        except (ValueError, TypeError):  # TypeError: a literal as subject or predicate
             raise InputError(_why_unstorable(triple)) from None
     return triples
 
@@ -84,6 +88,9 @@ def _why_unstorable(triple):
             to_ox(term)
         except ValueError as err:
             return f"{_shown(term)} cannot be stored as RDF: {err}"
+    for term, place in zip(triple[:2], ("subject", "predicate")):
+        if isinstance(term, Literal) or (place == "predicate" and not isinstance(term, URIRef)):
+            return f"{_shown(term)} cannot be the {place} of a statement"
     return f"the triple {' '.join(_shown(t) for t in triple)} cannot be stored as RDF"
 
 

@@ -39,8 +39,8 @@ def to_ox(term):
 
 def to_rdflib(term):
     """A pyoxigraph term as an rdflib term (plain literals without a datatype, as rdflib parses them)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+    if isinstance(term, ox.NamedNode):  # pyoxigraph has checked the IRI: rdflib need not again
+        return str.__new__(URIRef, term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if term.language:
