@@ -27,13 +27,14 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 
 from .coresparql import compile_shapes
 from .derived import DerivedFacts
 from .levelshapes import LEVEL_SHAPES_DIR, build_level_shapes, criteria_of
+from .levelsparql import compile_level_shapes
 from .model import find_model, load_model
 from .rdfio import ParsedGraph, ox_triples_of
 from .namespaces import SSCMM, bind_prefixes
@@ -51,6 +52,9 @@ RUN = ox.NamedNode("urn:sscmm:run")
 #: Constraints that read more than the paths they name: a shapes graph using them is
 #: given the whole city and derived graphs.
 _READS_EVERYTHING = (SH.closed, SH.sparql, SH.targetSubjectsOf, SH.targetObjectsOf)
+#: What checks a city's graph against the level shapes: pyshacl (the validator of ``sscmm
+#: assess``), or their compiled SPARQL (sscmm.levelsparql), which tests compare with it.
+VALIDATORS = ("pyshacl", "sparql")
 _PATH_KEYS = (SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
 
 
@@ -91,7 +95,10 @@ def shapes_view_query(shapes: Graph):
 class Engine:
     """One maturity model, ready to assess any number of city graphs."""
 
-    def __init__(self, model=None, paths=None):
+    def __init__(self, model=None, paths=None, validator="pyshacl"):
+        if validator not in VALIDATORS:
+            raise ValueError(f"unknown validator {validator!r}; use one of {', '.join(VALIDATORS)}")
+        self.validator = validator
         self.model = load_model(paths)
         self.model_iri, self.name, self.label, self.version = find_model(self.model, model)
         self.names = ModelNames(self.model)
@@ -108,6 +115,7 @@ class Engine:
         self.derive_rules = _read_queries(RULES_DIR / "derive")
         self.conclude_rules = _read_queries(RULES_DIR / "conclude")
         self.view_query = shapes_view_query(self.level_shapes)
+        self.compiled_criteria = compile_level_shapes(self.level_shapes) if validator == "sparql" else []
         self._model_quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), MODEL_G)
                              for g in (self.model, self.level_shapes) for s, p, o in g]
         # which model this engine assesses against (rules/prepare/10), whatever the graph declares
@@ -169,14 +177,31 @@ class Engine:
             return AssessmentResult(self, data, facts, Graph(), failures=[], input_errors=problems)
         for _name, query in self.derive_rules:
             self._construct(store, query)
-        _conforms, report = self.shapes.validate(self._validated_graph(store, terms))
-        failures = self._read_report(report)
+        if self.validator == "sparql":
+            failures = self._sparql_failures(store, terms)
+            report = _report_of(failures, self.level_shapes)
+        else:
+            _conforms, report = self.shapes.validate(self._validated_graph(store, terms))
+            failures = self._read_report(report)
         current = terms.ox(facts.current)
         store.extend([ox.Quad(current, terms.ox(SSCMM.failsCriterion), terms.ox(shape), DERIVED_G)
                       for shape in sorted({f.shape for f in failures})])
         for _name, query in self.conclude_rules:
             self._construct(store, query)
         return AssessmentResult(self, data, facts, report, failures=failures, input_errors=[])
+
+    def _sparql_failures(self, store, terms):
+        """The level shapes' results from their compiled SPARQL (sscmm.levelsparql), run on
+        the same view of the graph pyshacl walks."""
+        view = ox.Store()
+        view.extend([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                     for t in store.query(self.view_query, use_default_graph_as_union=True)])
+        failures = []
+        for criterion in self.compiled_criteria:
+            for row in view.query(criterion.query):
+                failures.append(Failure(shape=criterion.shape, focus=terms.rdflib(row["focus"]),
+                                        value=terms.rdflib(row["value"]), message=row["message"].value))
+        return failures
 
     def _read_report(self, report):
         failures = []
@@ -189,6 +214,25 @@ class Engine:
                                     message=str(report.value(result, SH.resultMessage) or ""),
                                     path=report.value(result, SH.resultPath)))
         return failures
+
+
+def _report_of(failures, shapes):
+    """An sh:ValidationReport of the SPARQL validator's failures (what the Turtle output
+    shows), in the terms pyshacl uses."""
+    report = Graph()
+    node = BNode()
+    report.add((node, RDF.type, SH.ValidationReport))
+    report.add((node, SH.conforms, Literal(not failures)))
+    for failure in failures:
+        result = BNode()
+        report.add((node, SH.result, result))
+        for predicate, value in ((RDF.type, SH.ValidationResult), (SH.sourceShape, failure.shape),
+                                 (SH.focusNode, failure.focus), (SH.value, failure.value),
+                                 (SH.resultMessage, Literal(failure.message) if failure.message else None),
+                                 (SH.resultSeverity, shapes.value(failure.shape, SH.severity) or SH.Violation)):
+            if value is not None:
+                report.add((result, predicate, value))
+    return report
 
 
 def _level_shapes(model, name, paths):

@@ -1,0 +1,201 @@
+"""The level shapes compiled to SPARQL: the criteria pyshacl checks, run by the store.
+
+A first step towards assessing every published city inside the store (issue 9): the
+compiled queries come from the same shapes graph as pyshacl's validation, and
+tests/test_level_sparql.py requires both to find the same failed criteria on every
+example, fixture and generated city. pyshacl stays the validator of ``sscmm assess``.
+
+Compiled: node shapes with ``sh:targetClass`` / ``sh:targetNode`` and ``sh:property``;
+paths of IRIs, sequences, ``sh:inversePath``, ``sh:alternativePath`` and the
+``sh:zeroOrMorePath`` / ``sh:oneOrMorePath`` / ``sh:zeroOrOnePath`` (SPARQL property
+paths); ``sh:minCount``, ``sh:maxCount``, ``sh:class``, ``sh:node``,
+``sh:qualifiedValueShape`` with ``sh:qualifiedMinCount``, ``sh:hasValue``,
+``sh:disjoint``, ``sh:minInclusive``, ``sh:maxInclusive``, ``sh:datatype`` on property
+shapes, and ``sh:class`` and ``sh:property`` on the node shapes that ``sh:node`` and
+``sh:qualifiedValueShape`` name. Anything else raises UnsupportedShape when the shapes are
+compiled, so a criterion is never silently skipped.
+
+Each named node shape gives one SELECT whose rows are the keys of pyshacl's results:
+``?focus`` (sh:focusNode), ``?value`` (sh:value, unbound where the constraint has none:
+counts, sh:hasValue), ``?source`` (the property shape, sh:sourceShape) and ``?message``.
+"""
+
+from dataclasses import dataclass
+from itertools import combinations, count
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, SH
+
+from .coresparql import UnsupportedShape
+
+_ANNOTATIONS = {SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group}
+_NODE_KEYS = {SH.targetClass, SH.targetNode, SH.property, SH["class"], SH.deactivated} | _ANNOTATIONS
+_PROPERTY_KEYS = {SH.path, SH.minCount, SH.maxCount, SH["class"], SH.node, SH.qualifiedValueShape,
+                  SH.qualifiedMinCount, SH.hasValue, SH.disjoint, SH.minInclusive, SH.maxInclusive, SH.datatype,
+                  SH.deactivated} | _ANNOTATIONS
+_PATH_OPERATORS = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
+_PREFIXES = ("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
+
+
+@dataclass(frozen=True)
+class CompiledCriterion:
+    """One named node shape (a level criterion) as a SELECT of its violations."""
+
+    shape: URIRef
+    query: str
+
+
+class _Compiler:
+    def __init__(self, shapes: Graph):
+        self.shapes = shapes
+        self._names = count()
+
+    def var(self, stem):
+        return f"?{stem}{next(self._names)}"
+
+    # -- terms and paths ----------------------------------------------------------------
+
+    @staticmethod
+    def term(term):
+        if isinstance(term, BNode):
+            raise UnsupportedShape(f"blank node {term} cannot be a constant in a compiled shape")
+        return term.n3()
+
+    def path(self, path):
+        """A SHACL path as a SPARQL property path."""
+        shapes = self.shapes
+        if isinstance(path, URIRef):
+            return self.term(path)
+        if (path, RDF.first, None) in shapes:
+            return "(" + "/".join(self.path(step) for step in Collection(shapes, path)) + ")"
+        inverse = shapes.value(path, SH.inversePath)
+        if inverse is not None:
+            return f"^{self.path(inverse)}"
+        alternatives = shapes.value(path, SH.alternativePath)
+        if alternatives is not None:
+            return "(" + "|".join(self.path(step) for step in Collection(shapes, alternatives)) + ")"
+        for key, operator in _PATH_OPERATORS.items():
+            inner = shapes.value(path, key)
+            if inner is not None:
+                return f"({self.path(inner)}){operator}"
+        raise UnsupportedShape(f"path {path} is not a SHACL path the compiler knows")
+
+    # -- violations ---------------------------------------------------------------------
+
+    def _keys(self, node, allowed, what):
+        """Refuse SHACL terms the compiler does not know (other vocabularies annotate)."""
+        extra = sorted(p for p in set(self.shapes.predicates(node)) - allowed - {RDF.type} if p.startswith(SH))
+        if extra:
+            raise UnsupportedShape(f"{what} {node} uses {', '.join(extra)}, which the level compiler does not support")
+
+    def _active(self, node):
+        return self.shapes.value(node, SH.deactivated) != Literal(True)
+
+    def node_violations(self, shape, focus):
+        """[(pattern, value or None, source shape)]: one per constraint of the node shape at
+        ``focus``; each pattern has a solution when the constraint is violated."""
+        self._keys(shape, _NODE_KEYS, "node shape")
+        if any(t != SH.NodeShape for t in self.shapes.objects(shape, RDF.type)):
+            raise UnsupportedShape(f"{shape} is typed other than sh:NodeShape")
+        found = []
+        for cls in self.shapes.objects(shape, SH["class"]):
+            found.append((f"FILTER NOT EXISTS {{ {focus} rdf:type/rdfs:subClassOf* {self.term(cls)} }}", focus, shape))
+        for prop in sorted(self.shapes.objects(shape, SH.property)):
+            if self._active(prop):
+                found += self.property_violations(prop, focus)
+        return found
+
+    def conforms(self, shape, focus):
+        """A FILTER condition: ``focus`` conforms to the node shape."""
+        violations = self.node_violations(shape, focus)
+        if not violations:
+            return "true"
+        return "NOT EXISTS { " + " UNION ".join(f"{{ {pattern} }}" for pattern, _, _ in violations) + " }"
+
+    def _distinct_values(self, focus, path, n, condition=None):
+        """A pattern with a solution when ``focus`` has at least n distinct values on the path
+        (each meeting the condition on its variable, when given)."""
+        values = [self.var("v") for _ in range(n)]
+        parts = [f"{focus} {path} {v} ." for v in values]
+        if condition is not None:
+            parts += [f"FILTER ({condition(v)})" for v in values]
+        parts += [f"FILTER (!sameTerm({a}, {b}))" for a, b in combinations(values, 2)]
+        return " ".join(parts)
+
+    def property_violations(self, prop, focus):
+        shapes = self.shapes
+        self._keys(prop, _PROPERTY_KEYS, "property shape")
+        if any(t != SH.PropertyShape for t in shapes.objects(prop, RDF.type)):
+            raise UnsupportedShape(f"{prop} is typed other than sh:PropertyShape")
+        path = self.path(shapes.value(prop, SH.path))
+        found = []
+
+        def add(pattern, value=None):
+            found.append((pattern, value, prop))
+
+        min_count = shapes.value(prop, SH.minCount)
+        if min_count is not None and int(min_count) > 0:
+            add(f"FILTER NOT EXISTS {{ {self._distinct_values(focus, path, int(min_count))} }}")
+        max_count = shapes.value(prop, SH.maxCount)
+        if max_count is not None:
+            add(f"FILTER EXISTS {{ {self._distinct_values(focus, path, int(max_count) + 1)} }}")
+        qualified = shapes.value(prop, SH.qualifiedValueShape)
+        if qualified is not None:
+            minimum = int(shapes.value(prop, SH.qualifiedMinCount) or 0)
+            if shapes.value(prop, SH.qualifiedMinCount) is None:
+                raise UnsupportedShape(f"{prop}: sh:qualifiedValueShape without sh:qualifiedMinCount")
+            if minimum > 0:
+                pattern = self._distinct_values(focus, path, minimum, lambda v: self.conforms(qualified, v))
+                add(f"FILTER NOT EXISTS {{ {pattern} }}")
+        for required in shapes.objects(prop, SH.hasValue):
+            add(f"FILTER NOT EXISTS {{ {focus} {path} {self.term(required)} }}")
+
+        def each_value(condition):
+            value = self.var("value")
+            add(f"{focus} {path} {value} . FILTER ({condition(value)})", value)
+
+        for cls in shapes.objects(prop, SH["class"]):
+            each_value(lambda v, c=cls: f"NOT EXISTS {{ {v} rdf:type/rdfs:subClassOf* {self.term(c)} }}")
+        for node in shapes.objects(prop, SH.node):
+            each_value(lambda v, n=node: f"!({self.conforms(n, v)})")
+        for other in shapes.objects(prop, SH.disjoint):
+            each_value(lambda v, o=other: f"EXISTS {{ {focus} {self.term(o)} {v} }}")
+        for limit in shapes.objects(prop, SH.minInclusive):
+            each_value(lambda v, m=limit: f"!COALESCE({v} >= {self.term(m)}, false)")
+        for limit in shapes.objects(prop, SH.maxInclusive):
+            each_value(lambda v, m=limit: f"!COALESCE({v} <= {self.term(m)}, false)")
+        for datatype in shapes.objects(prop, SH.datatype):
+            each_value(lambda v, d=datatype: f"!(isLiteral({v}) && datatype({v}) = {self.term(d)})")
+        return found
+
+    # -- named node shapes --------------------------------------------------------------
+
+    def focus(self, shape):
+        parts = [f"{{ ?focus rdf:type/rdfs:subClassOf* {self.term(c)} }}" for c in self.shapes.objects(shape, SH.targetClass)]
+        nodes = " ".join(self.term(n) for n in self.shapes.objects(shape, SH.targetNode))
+        if nodes:
+            parts.append(f"{{ VALUES ?focus {{ {nodes} }} }}")
+        if not parts:
+            raise UnsupportedShape(f"node shape {shape} has no sh:targetClass or sh:targetNode")
+        return f"{{ SELECT DISTINCT ?focus WHERE {{ {' UNION '.join(parts)} }} }}"
+
+    def criterion(self, shape):
+        focus = self.focus(shape)
+        branches = []
+        for pattern, value, source in self.node_violations(shape, "?focus"):
+            message = self.shapes.value(source, SH.message) or self.shapes.value(shape, SH.message) or Literal("")
+            bind_value = f" BIND ({value} AS ?value)" if value is not None else ""
+            source_term = self.term(source) if isinstance(source, URIRef) else f"<urn:sscmm:shape:{source}>"
+            branches.append(f"{{ {focus} {pattern}{bind_value} BIND ({source_term} AS ?source) "
+                            f"BIND ({Literal(str(message)).n3()} AS ?message) }}")
+        body = "\n  UNION ".join(branches) if branches else "FILTER (false)"
+        return CompiledCriterion(shape, f"{_PREFIXES}SELECT DISTINCT ?focus ?value ?source ?message WHERE {{\n  {body}\n}}")
+
+
+def compile_level_shapes(shapes: Graph) -> list[CompiledCriterion]:
+    """Every active named node shape of the level shapes, compiled (sorted by IRI)."""
+    compiler = _Compiler(shapes)
+    return [compiler.criterion(shape) for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)))
+            if isinstance(shape, URIRef) and compiler._active(shape)]
