@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from sscmm.analysis import load_analyses
 from sscmm.rdfio import FORMATS, parse_file
 from sscmm.tokens import TokenStore
 
@@ -133,8 +134,7 @@ BY_TYPE = {"integer": NUMBERS, "decimal": NUMBERS | st.decimals(allow_nan=False)
            "string": st.sampled_from(["y4904", "wego-tmf", "none"])}
 
 
-@pytest.mark.parametrize("name", ["city-progress", "kpi-across-cities", "level-distribution", "one-criterion-short",
-                                  "peer-cities", "reporting-coverage", "u4ssc-score"])
+@pytest.mark.parametrize("name", sorted(load_analyses()))
 def test_analyses_with_random_parameter_values(app, name):
     client, analysis = app.test_client(), app.extensions["sscmm"].analyses[name]
 

@@ -5,6 +5,7 @@ a server that is down is a 503, a publication that fails half-way is never liste
 
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS
 from sscmm.namespaces import SSCMM
 from sscmm.store import short_id
 
@@ -162,6 +163,23 @@ def test_level_distribution(client):
             assert counts[(aspect, order)] == sum(1 for e in EXPECTED.values() if e["aspects"][aspect] == order), aspect
     for order in orders:
         assert counts[("overall", order)] == sum(1 for e in EXPECTED.values() if e["overall"] == order)
+
+
+def test_levels(client):
+    rows = _rows(client, "levels")
+    table = {}
+    for row in rows:
+        table.setdefault(row["cityName"], {})[row["aspectName"]] = row["levelOrder"]
+    names = {c["name"]: c["iri"] for c in client.get("/cities").get_json()["cities"]}
+    assert set(table) == set(names) == set(EXPECTED_LEVELS)
+    by_name = {}
+    for name, expected in EXPECTED.items():
+        graph = Graph().parse(data=example(name), format="turtle")
+        by_name[str(graph.value(next(graph.subjects(RDF.type, SSCMM.City)), RDFS.label))] = expected
+    for city, levels in table.items():
+        assert levels == {**by_name[city]["aspects"], "overall": by_name[city]["overall"]}, city
+    exampleton = [r["aspectName"] for r in rows if r["cityName"] == "Exampleton"]
+    assert exampleton[0] == "overall" and len(exampleton) == 7  # overall, then the aspects in order
 
 
 def test_city_progress(client):
