@@ -17,7 +17,7 @@ compiled, so a criterion is never silently skipped.
 
 Each named node shape gives one SELECT whose rows are the keys of pyshacl's results:
 ``?focus`` (sh:focusNode), ``?value`` (sh:value, unbound where the constraint has none:
-counts, sh:hasValue), ``?source`` (the property shape, sh:sourceShape) and ``?message``.
+counts, sh:hasValue) and ``?message`` (the property shape's sh:message, as pyshacl gives).
 """
 
 from dataclasses import dataclass
@@ -94,7 +94,7 @@ class _Compiler:
         return self.shapes.value(node, SH.deactivated) != Literal(True)
 
     def node_violations(self, shape, focus):
-        """[(pattern, value or None, source shape)]: one per constraint of the node shape at
+        """[(pattern, value or None, the shape it comes from)]: one per constraint of the node shape at
         ``focus``; each pattern has a solution when the constraint is violated."""
         self._keys(shape, _NODE_KEYS, "node shape")
         if any(t != SH.NodeShape for t in self.shapes.objects(shape, RDF.type)):
@@ -187,11 +187,9 @@ class _Compiler:
         for pattern, value, source in self.node_violations(shape, "?focus"):
             message = self.shapes.value(source, SH.message) or self.shapes.value(shape, SH.message) or Literal("")
             bind_value = f" BIND ({value} AS ?value)" if value is not None else ""
-            source_term = self.term(source) if isinstance(source, URIRef) else f"<urn:sscmm:shape:{source}>"
-            branches.append(f"{{ {focus} {pattern}{bind_value} BIND ({source_term} AS ?source) "
-                            f"BIND ({Literal(str(message)).n3()} AS ?message) }}")
+            branches.append(f"{{ {focus} {pattern}{bind_value} BIND ({Literal(str(message)).n3()} AS ?message) }}")
         body = "\n  UNION ".join(branches) if branches else "FILTER (false)"
-        return CompiledCriterion(shape, f"{_PREFIXES}SELECT DISTINCT ?focus ?value ?source ?message WHERE {{\n  {body}\n}}")
+        return CompiledCriterion(shape, f"{_PREFIXES}SELECT DISTINCT ?focus ?value ?message WHERE {{\n  {body}\n}}")
 
 
 def compile_level_shapes(shapes: Graph) -> list[CompiledCriterion]:
