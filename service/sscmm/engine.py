@@ -36,9 +36,9 @@ from .derived import DerivedFacts
 from .levelshapes import LEVEL_SHAPES_DIR, build_level_shapes, criteria_of
 from .levelsparql import compile_level_shapes
 from .model import find_model, load_model
-from .rdfio import ParsedGraph, ox_triples_of
 from .namespaces import SSCMM, bind_prefixes
 from .paths import ROOT, SHAPES_DIR
+from .rdfio import ParsedGraph, ox_triples_of
 from .result import AssessmentResult, Failure, InputProblem, ModelNames, criterion_facts
 from .terms import TermMemo, to_ox
 from .validation import PreparedShapes

@@ -23,11 +23,11 @@ counts, sh:hasValue) and ``?message`` (the property shape's sh:message, as pysha
 from dataclasses import dataclass
 from itertools import combinations, count
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
-from .coresparql import UnsupportedShape
+from .coresparql import _PREFIXES, UnsupportedShape, _focus, _n3
 
 _ANNOTATIONS = {SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group}
 _NODE_KEYS = {SH.targetClass, SH.targetNode, SH.property, SH["class"], SH.deactivated} | _ANNOTATIONS
@@ -35,8 +35,6 @@ _PROPERTY_KEYS = {SH.path, SH.minCount, SH.maxCount, SH["class"], SH.node, SH.qu
                   SH.qualifiedMinCount, SH.hasValue, SH.disjoint, SH.minInclusive, SH.maxInclusive, SH.datatype,
                   SH.deactivated} | _ANNOTATIONS
 _PATH_OPERATORS = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
-_PREFIXES = ("PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
-             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
 
 
 @dataclass(frozen=True)
@@ -55,19 +53,13 @@ class _Compiler:
     def var(self, stem):
         return f"?{stem}{next(self._names)}"
 
-    # -- terms and paths ----------------------------------------------------------------
-
-    @staticmethod
-    def term(term):
-        if isinstance(term, BNode):
-            raise UnsupportedShape(f"blank node {term} cannot be a constant in a compiled shape")
-        return term.n3()
+    # -- paths --------------------------------------------------------------------------
 
     def path(self, path):
         """A SHACL path as a SPARQL property path."""
         shapes = self.shapes
         if isinstance(path, URIRef):
-            return self.term(path)
+            return _n3(path)
         if (path, RDF.first, None) in shapes:
             return "(" + "/".join(self.path(step) for step in Collection(shapes, path)) + ")"
         inverse = shapes.value(path, SH.inversePath)
@@ -101,7 +93,7 @@ class _Compiler:
             raise UnsupportedShape(f"{shape} is typed other than sh:NodeShape")
         found = []
         for cls in self.shapes.objects(shape, SH["class"]):
-            found.append((f"FILTER NOT EXISTS {{ {focus} rdf:type/rdfs:subClassOf* {self.term(cls)} }}", focus, shape))
+            found.append((f"FILTER NOT EXISTS {{ {focus} rdf:type/rdfs:subClassOf* {_n3(cls)} }}", focus, shape))
         for prop in sorted(self.shapes.objects(shape, SH.property)):
             if self._active(prop):
                 found += self.property_violations(prop, focus)
@@ -143,53 +135,45 @@ class _Compiler:
             add(f"FILTER EXISTS {{ {self._distinct_values(focus, path, int(max_count) + 1)} }}")
         qualified = shapes.value(prop, SH.qualifiedValueShape)
         if qualified is not None:
-            minimum = int(shapes.value(prop, SH.qualifiedMinCount) or 0)
-            if shapes.value(prop, SH.qualifiedMinCount) is None:
+            minimum = shapes.value(prop, SH.qualifiedMinCount)
+            if minimum is None:
                 raise UnsupportedShape(f"{prop}: sh:qualifiedValueShape without sh:qualifiedMinCount")
+            minimum = int(minimum)
             if minimum > 0:
                 pattern = self._distinct_values(focus, path, minimum, lambda v: self.conforms(qualified, v))
                 add(f"FILTER NOT EXISTS {{ {pattern} }}")
         for required in shapes.objects(prop, SH.hasValue):
-            add(f"FILTER NOT EXISTS {{ {focus} {path} {self.term(required)} }}")
+            add(f"FILTER NOT EXISTS {{ {focus} {path} {_n3(required)} }}")
 
         def each_value(condition):
             value = self.var("value")
             add(f"{focus} {path} {value} . FILTER ({condition(value)})", value)
 
         for cls in shapes.objects(prop, SH["class"]):
-            each_value(lambda v, c=cls: f"NOT EXISTS {{ {v} rdf:type/rdfs:subClassOf* {self.term(c)} }}")
+            each_value(lambda v, c=cls: f"NOT EXISTS {{ {v} rdf:type/rdfs:subClassOf* {_n3(c)} }}")
         for node in shapes.objects(prop, SH.node):
             each_value(lambda v, n=node: f"!({self.conforms(n, v)})")
         for other in shapes.objects(prop, SH.disjoint):
-            each_value(lambda v, o=other: f"EXISTS {{ {focus} {self.term(o)} {v} }}")
+            each_value(lambda v, o=other: f"EXISTS {{ {focus} {_n3(o)} {v} }}")
         for limit in shapes.objects(prop, SH.minInclusive):
-            each_value(lambda v, m=limit: f"!COALESCE({v} >= {self.term(m)}, false)")
+            each_value(lambda v, m=limit: f"!COALESCE({v} >= {_n3(m)}, false)")
         for limit in shapes.objects(prop, SH.maxInclusive):
-            each_value(lambda v, m=limit: f"!COALESCE({v} <= {self.term(m)}, false)")
+            each_value(lambda v, m=limit: f"!COALESCE({v} <= {_n3(m)}, false)")
         for datatype in shapes.objects(prop, SH.datatype):
-            each_value(lambda v, d=datatype: f"!(isLiteral({v}) && datatype({v}) = {self.term(d)})")
+            each_value(lambda v, d=datatype: f"!(isLiteral({v}) && datatype({v}) = {_n3(d)})")
         return found
 
     # -- named node shapes --------------------------------------------------------------
 
-    def focus(self, shape):
-        parts = [f"{{ ?focus rdf:type/rdfs:subClassOf* {self.term(c)} }}" for c in self.shapes.objects(shape, SH.targetClass)]
-        nodes = " ".join(self.term(n) for n in self.shapes.objects(shape, SH.targetNode))
-        if nodes:
-            parts.append(f"{{ VALUES ?focus {{ {nodes} }} }}")
-        if not parts:
-            raise UnsupportedShape(f"node shape {shape} has no sh:targetClass or sh:targetNode")
-        return f"{{ SELECT DISTINCT ?focus WHERE {{ {' UNION '.join(parts)} }} }}"
-
     def criterion(self, shape):
-        focus = self.focus(shape)
+        focus = _focus(self.shapes, shape)  # binds ?this, as the input shapes' queries do
         branches = []
-        for pattern, value, source in self.node_violations(shape, "?focus"):
+        for pattern, value, source in self.node_violations(shape, "?this"):
             message = self.shapes.value(source, SH.message) or self.shapes.value(shape, SH.message) or Literal("")
             bind_value = f" BIND ({value} AS ?value)" if value is not None else ""
             branches.append(f"{{ {focus} {pattern}{bind_value} BIND ({Literal(str(message)).n3()} AS ?message) }}")
         body = "\n  UNION ".join(branches) if branches else "FILTER (false)"
-        return CompiledCriterion(shape, f"{_PREFIXES}SELECT DISTINCT ?focus ?value ?message WHERE {{\n  {body}\n}}")
+        return CompiledCriterion(shape, f"{_PREFIXES}SELECT DISTINCT (?this AS ?focus) ?value ?message WHERE {{\n  {body}\n}}")
 
 
 def compile_level_shapes(shapes: Graph) -> list[CompiledCriterion]:
