@@ -245,6 +245,32 @@ def cmd_analysis(args):
     return 0
 
 
+def cmd_reassess(args):
+    from .reassess import ReassessError, reassess_store
+    from .store import StoreUnavailable
+
+    services = _services(args)
+    try:
+        try:
+            summary = reassess_store(services, args.model, args.city, progress=None if args.quiet else _err)
+        except ReassessError as err:
+            _err(f"sscmm reassess: {err}")
+            return 2
+        except StoreUnavailable as err:
+            _err(f"sscmm reassess: {err}")
+            return 1
+    finally:
+        services.close()
+    if args.format == "json":
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        for row in summary["assessments"]:
+            print(f"{row['id']}  {row['overall_level']['name'] or '-':<16} {row['assessment']}")
+        print(f"reassessed {summary['reassessed']} publication(s) of {summary['cities']} city(ies) against "
+              f"{summary['model']['name']} in {summary['seconds']:.2f} s")
+    return 0
+
+
 def cmd_serve(args):
     import logging
 
@@ -262,9 +288,13 @@ def cmd_serve(args):
 def cmd_token_create(args):
     from .tokens import TokenStore
 
-    token, token_id = TokenStore(_data_dir(args)).create(args.city)
+    if args.admin == (args.city is not None):
+        _err("sscmm token create: give --city CITY (a publishing token) or --admin (a token that reassesses)")
+        return 2
+    token, token_id = TokenStore(_data_dir(args)).create(args.city, scope="admin" if args.admin else "publish")
     print(token)
-    _err(f"token {token_id} publishes for {args.city}; it is shown only now (only its hash is kept)")
+    what = "may reassess every city (admin)" if args.admin else f"publishes for {args.city}"
+    _err(f"token {token_id} {what}; it is shown only now (only its hash is kept)")
     return 0
 
 
@@ -283,7 +313,8 @@ def cmd_token_list(args):
 
     for entry in TokenStore(_data_dir(args)).list():
         state = f"revoked {entry['revoked']}" if entry["revoked"] else "live"
-        print(f"{entry['id']}  {entry['city']}  created {entry['created']}  {state}")
+        who = entry["city"] if entry["scope"] == "publish" else "(admin)"
+        print(f"{entry['id']}  {who}  created {entry['created']}  {state}")
     return 0
 
 
@@ -322,6 +353,16 @@ def build_parser():
                       help="publications written at once (default: 25); a store that fails fails one batch")
     load.set_defaults(func=cmd_load)
 
+    reassess = commands.add_parser(
+        "reassess", help="recompute the levels of every published city (or some) inside the store, after a model change")
+    _add_store_options(reassess)
+    reassess.add_argument("--model", help="the model's short name (default: y4904)")
+    reassess.add_argument("--city", action="append", metavar="IRI",
+                          help="reassess only this city's publications (repeatable; default: every city)")
+    reassess.add_argument("--format", choices=("table", "json"), default="table")
+    reassess.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    reassess.set_defaults(func=cmd_reassess)
+
     analysis = commands.add_parser("analysis", help="run a cross-city analysis (without NAME: list them)")
     analysis.add_argument("name", nargs="?", metavar="NAME")
     analysis.add_argument("--param", action="append", default=[], metavar="K=V", help="a parameter (repeatable)")
@@ -332,7 +373,8 @@ def build_parser():
     token = commands.add_parser("token", help="create, revoke and list the tokens cities publish with")
     token_commands = token.add_subparsers(dest="token_command", required=True, metavar="SUBCOMMAND")
     create = token_commands.add_parser("create", help="print a new token for a city (shown once)")
-    create.add_argument("--city", required=True, help="the city's IRI, as in its graph (sscmm:forCity)")
+    create.add_argument("--city", help="the city's IRI, as in its graph (sscmm:forCity): a token that publishes for it")
+    create.add_argument("--admin", action="store_true", help="a token with the admin scope: POST /reassess")
     create.add_argument("--data-dir", help=data_dir_help)
     create.set_defaults(func=cmd_token_create)
     revoke = token_commands.add_parser("revoke", help="revoke a token (give the token or its id)")

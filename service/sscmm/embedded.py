@@ -68,6 +68,14 @@ class EmbeddedStore(Store):
             self.store.extend(quads)
             self._generation += 1
 
+    def replace_triples(self, graphs):
+        quads = [ox.Quad(t.subject, t.predicate, t.object, name) for name, triples in graphs.items() for t in triples]
+        with self._write_lock:
+            for name in graphs:
+                self.store.remove_graph(name)
+            self.store.extend(quads)
+            self._generation += 1
+
     def add_triples(self, name, triples):
         with self._write_lock:
             self.store.extend([ox.Quad(t.subject, t.predicate, t.object, name) for t in triples])

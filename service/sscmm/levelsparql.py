@@ -46,9 +46,28 @@ class CompiledCriterion:
 
 
 class _Compiler:
-    def __init__(self, shapes: Graph):
+    """``scope``: None (one city's graph: the store's default graph), or a variable naming
+    the graph each focus node's data is in (sscmm.reassess: every published city at once);
+    class membership then reads the types of the scope and of the model graph, and the
+    class hierarchy of the model graph."""
+
+    def __init__(self, shapes: Graph, scope=None, model_graph=None):
         self.shapes = shapes
+        self.scope, self.model_graph = scope, model_graph
         self._names = count()
+
+    def triple(self, subject, path, obj):
+        """A triple (or property path) pattern, in the scope's graph when there is one."""
+        pattern = f"{subject} {path} {obj} ."
+        return f"GRAPH {self.scope} {{ {pattern} }}" if self.scope else pattern
+
+    def instance_of(self, value, cls):
+        """A pattern with a solution when ``value`` is an instance of ``cls`` (SHACL type)."""
+        if not self.scope:
+            return f"{value} rdf:type/rdfs:subClassOf* {_n3(cls)}"
+        t, model = self.var("type"), f"GRAPH <{self.model_graph}>"
+        typed = lambda c: f"{{ GRAPH {self.scope} {{ {value} rdf:type {c} }} }} UNION {{ {model} {{ {value} rdf:type {c} }} }}"  # noqa: E731
+        return f"{{ {typed(_n3(cls))} }} UNION {{ {typed(t)} {model} {{ {t} rdfs:subClassOf+ {_n3(cls)} }} }}"
 
     def var(self, stem):
         return f"?{stem}{next(self._names)}"
@@ -93,7 +112,7 @@ class _Compiler:
             raise UnsupportedShape(f"{shape} is typed other than sh:NodeShape")
         found = []
         for cls in self.shapes.objects(shape, SH["class"]):
-            found.append((f"FILTER NOT EXISTS {{ {focus} rdf:type/rdfs:subClassOf* {_n3(cls)} }}", focus, shape))
+            found.append((f"FILTER NOT EXISTS {{ {self.instance_of(focus, cls)} }}", focus, shape))
         for prop in sorted(self.shapes.objects(shape, SH.property)):
             if self._active(prop):
                 found += self.property_violations(prop, focus)
@@ -110,7 +129,7 @@ class _Compiler:
         """A pattern with a solution when ``focus`` has at least n distinct values on the path
         (each meeting the condition on its variable, when given)."""
         values = [self.var("v") for _ in range(n)]
-        parts = [f"{focus} {path} {v} ." for v in values]
+        parts = [self.triple(focus, path, v) for v in values]
         if condition is not None:
             parts += [f"FILTER ({condition(v)})" for v in values]
         parts += [f"FILTER (!sameTerm({a}, {b}))" for a, b in combinations(values, 2)]
@@ -143,18 +162,18 @@ class _Compiler:
                 pattern = self._distinct_values(focus, path, minimum, lambda v: self.conforms(qualified, v))
                 add(f"FILTER NOT EXISTS {{ {pattern} }}")
         for required in shapes.objects(prop, SH.hasValue):
-            add(f"FILTER NOT EXISTS {{ {focus} {path} {_n3(required)} }}")
+            add(f"FILTER NOT EXISTS {{ {self.triple(focus, path, _n3(required))} }}")
 
         def each_value(condition):
             value = self.var("value")
-            add(f"{focus} {path} {value} . FILTER ({condition(value)})", value)
+            add(f"{self.triple(focus, path, value)} FILTER ({condition(value)})", value)
 
         for cls in shapes.objects(prop, SH["class"]):
-            each_value(lambda v, c=cls: f"NOT EXISTS {{ {v} rdf:type/rdfs:subClassOf* {_n3(c)} }}")
+            each_value(lambda v, c=cls: f"NOT EXISTS {{ {self.instance_of(v, c)} }}")
         for node in shapes.objects(prop, SH.node):
             each_value(lambda v, n=node: f"!({self.conforms(n, v)})")
         for other in shapes.objects(prop, SH.disjoint):
-            each_value(lambda v, o=other: f"EXISTS {{ {focus} {_n3(o)} {v} }}")
+            each_value(lambda v, o=other: f"EXISTS {{ {self.triple(focus, _n3(o), v)} }}")
         for limit in shapes.objects(prop, SH.minInclusive):
             each_value(lambda v, m=limit: f"!COALESCE({v} >= {_n3(m)}, false)")
         for limit in shapes.objects(prop, SH.maxInclusive):

@@ -162,6 +162,11 @@ class RemoteStore(Store):
             for name, graph in graphs.items():
                 self._put_graph(name, oxigraph_triples(graph))
 
+    def replace_triples(self, graphs):
+        with self._write_lock:
+            for name, triples in graphs.items():
+                self._insert(name, triples, first=f"DROP SILENT GRAPH <{name.value}>")
+
     def add_triples(self, name, triples):
         with self._write_lock:
             self._insert(name, triples)

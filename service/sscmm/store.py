@@ -272,6 +272,11 @@ class Store(ABC):
         name (NamedNode) to rdflib Graph."""
 
     @abstractmethod
+    def replace_triples(self, graphs):
+        """Replace whole graphs with triples: a dict of graph name (NamedNode) to ox.Triples
+        (``sscmm reassess``: one reassessment graph per publication)."""
+
+    @abstractmethod
     def write(self, publication):
         """Write a Publication; AlreadyPublished (nothing written) when its id is listed."""
 

@@ -1,4 +1,6 @@
-"""Publishing tokens: each one lets its holder publish assessments for one city.
+"""Tokens: a city's lets its holder publish assessments for that city; an admin token
+(``sscmm token create --admin``) lets its holder reassess every published city
+(``POST /reassess``) and publishes for no city.
 
 A token is shown once, when it is created; the data directory keeps only its SHA-256
 (``tokens.json``), so a copy of the directory cannot be used to publish. The server reads
@@ -18,6 +20,8 @@ TOKENS_FILE = "tokens.json"
 #: Marks a string as an sscmm token (for secret scanners), and keeps a token from starting
 #: with "-", which a command line would read as an option.
 TOKEN_PREFIX = "sscmm_"
+PUBLISH, ADMIN = "publish", "admin"
+SCOPES = (PUBLISH, ADMIN)
 
 
 def _digest(token):
@@ -48,12 +52,16 @@ class TokenStore:
             json.dump({"tokens": entries}, f, indent=2)
         os.replace(tmp, self.path)
 
-    def create(self, city):
-        """A new token for ``city`` (an IRI); returns (token, id). Only the hash is kept."""
+    def create(self, city=None, scope=PUBLISH):
+        """A new token for ``city`` (an IRI; None for an admin token); returns (token, id).
+        Only the hash is kept."""
+        if scope not in SCOPES or (scope == PUBLISH) != (city is not None):
+            raise ValueError("a token publishes for one city, or has the admin scope and no city")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         digest = _digest(token)
         entries = self._entries()
-        entries.append({"id": digest[:12], "sha256": digest, "city": city, "created": _now(), "revoked": None})
+        entries.append({"id": digest[:12], "sha256": digest, "city": city, "scope": scope, "created": _now(),
+                        "revoked": None})
         self._write(entries)
         return token, digest[:12]
 
@@ -71,13 +79,24 @@ class TokenStore:
         return found
 
     def list(self):
-        return [{k: e[k] for k in ("id", "city", "created", "revoked")} for e in self._entries()]
+        return [{"scope": e.get("scope", PUBLISH), **{k: e[k] for k in ("id", "city", "created", "revoked")}}
+                for e in self._entries()]
 
-    def city_for(self, token):
-        """The city IRI a live token is bound to, or None."""
+    def _live(self, token):
+        """The live entry of a token, or None."""
         digest = _digest(token)
-        city = None
+        found = None
         for entry in self._entries():  # no early exit: the time taken does not depend on where a match is
             if hmac.compare_digest(entry["sha256"], digest) and entry["revoked"] is None:
-                city = entry["city"]
-        return city
+                found = entry
+        return found
+
+    def city_for(self, token):
+        """The city IRI a live token publishes for, or None (an admin token publishes for none)."""
+        entry = self._live(token)
+        return entry["city"] if entry is not None and entry.get("scope", PUBLISH) == PUBLISH else None
+
+    def is_admin(self, token):
+        """Whether a live token has the admin scope."""
+        entry = self._live(token)
+        return entry is not None and entry.get("scope") == ADMIN

@@ -117,7 +117,8 @@ def services():
 def create_app(config=None):
     """The Flask application; ``config`` overrides the environment (tests pass DATA_DIR)."""
     # The blueprints import services() from here.
-    from . import analysis, assess, assessments, benchmark, browser, cities, imports, meta, model, reports, sparql
+    from . import (analysis, assess, assessments, benchmark, browser, cities, imports, meta, model, reassess, reports,
+                   sparql)
 
     app = Flask(__name__)  # static/: the pages' stylesheet and script, at /static/
     app.config.from_mapping(DEFAULTS)
@@ -125,7 +126,7 @@ def create_app(config=None):
     app.config.from_mapping(config or {})
     app.extensions["sscmm"] = Services(app.config)
     for blueprint in (assess.bp, assessments.bp, cities.bp, sparql.bp, analysis.bp, model.bp, meta.bp, imports.bp,
-                      reports.bp, browser.bp, benchmark.bp):
+                      reports.bp, browser.bp, benchmark.bp, reassess.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     return app

@@ -113,6 +113,18 @@ def openapi(models, analyses):
             "responses": {"201": {"description": "published", "headers": {"Location": {"schema": _TEXT}},
                                   "content": _content("application/json", schema=_RECORD)},
                           **_problems(400, 401, 403, 406, 409, 413, 415, 422)}}},
+        "/reassess": {"post": {
+            "summary": "Reassess every published city inside the store", "tags": ["assessments"],
+            "description": "Needs a token with the admin scope (`sscmm token create --admin`). Recomputes the "
+                           "levels and failed criteria of every published assessment (or of the cities named) "
+                           "against the model, in a few store-wide queries, and stores them in each one's "
+                           "reassessment graph, which `GET /analysis/levels` reads.",
+            "security": [{"adminToken": []}],
+            "parameters": [model_parameter,
+                           {"name": "city", "in": "query", "required": False, "schema": {"type": "array", "items": _TEXT},
+                            "style": "form", "explode": True, "description": "only this city's publications (IRI)"}],
+            "responses": {"200": {"description": "what was reassessed", "content": _content("application/json")},
+                          **_problems(400, 401, 403, 404)}}},
         "/assessments/{assessment_id}": _get(
             "A published assessment",
             "JSON: the result; Turtle, JSON-LD: the published graph; TriG: the published graph and the result "
@@ -230,7 +242,9 @@ def openapi(models, analyses):
         "paths": paths,
         "components": {
             "securitySchemes": {"cityToken": {"type": "http", "scheme": "bearer",
-                                              "description": "a token from `sscmm token create --city IRI`"}},
+                                              "description": "a token from `sscmm token create --city IRI`"},
+                                "adminToken": {"type": "http", "scheme": "bearer",
+                                               "description": "a token from `sscmm token create --admin`"}},
             "schemas": {
                 "Problem": {"type": "object", "required": ["type", "title", "status"], "properties": {
                     "type": _TEXT, "title": _TEXT, "status": {"type": "integer"}, "detail": _TEXT,

@@ -1,0 +1,555 @@
+"""Reassessing every published city at once, inside the store (``sscmm reassess``,
+``POST /reassess``).
+
+The per-city path (sscmm.engine) runs the rules and pyshacl on one city's graph at a time:
+about a quarter of a second a city. Here the store answers a few queries over every
+publication together, and writes each publication's levels and failed criteria into its
+reassessment graph ``urn:sscmm:reassessment:{model}:{id}``, which ``GET /analysis/levels``
+reads before the result stored at publication.
+
+What the store reads, per publication (``urn:sscmm:assessment:{id}``, scoped by its
+catalogue record; the published assessment is the one under evaluation):
+
+- the KPI performance criteria: the selections and the performance matrix of the city's
+  graph and the KPI value summaries of its result graph (rule 20's facts, which depend on
+  the city's graph only), with the model's levels, KPI mapping, achievements and directions
+  written into the query as VALUES (``_KPI_CHECKS``: rules 25 and 30-33, one row per KPI
+  and achievement not met). The unmet checks are then linked to the level shapes by rule
+  35 itself;
+- the goal coverage (rule 40) and the statement ratings (rule 50), likewise;
+- every level shape, compiled to SPARQL by sscmm.levelsparql with the publication's graph
+  as scope: the property shapes that read the city's graph run in the store, those that
+  read derived facts (the predicates the rules construct) run in a small in-memory store
+  of the facts above.
+
+Levels follow rules 60 and 70: per aspect, dimension and sub-dimension the highest level
+below the first failed criterion; overall the lowest aspect level.
+
+pyshacl stays the reference: tests/test_reassess.py requires the same levels and failed
+criteria as the per-city path for every example, fixture and generated city.
+"""
+
+import hashlib
+import time
+from functools import lru_cache
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.plugins.sparql import prepareQuery
+
+from .coresparql import UnsupportedShape, _n3
+from .engine import RULES_DIR, _path_predicates, engine_for
+from .levelsparql import _Compiler
+from .model import ModelError, find_model
+from .result import _label
+from .namespaces import DCTERMS, FOAF, PROV, SSCMM, XSD
+from .store import CATALOGUE_GRAPH, MODEL_GRAPH
+
+REASSESSMENT_PREFIX = "urn:sscmm:reassessment:"
+_CURRENT = SSCMM.CurrentAssessment
+_PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX sscmm: <https://w3id.org/sscmm/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+"""
+
+
+def reassessment_graph(model_name, assessment_id):
+    return ox.NamedNode(f"{REASSESSMENT_PREFIX}{model_name}:{assessment_id}")
+
+
+def _rule_templates():
+    """{predicate} and {class} the rules construct: what a level shape reads from derived facts."""
+    predicates, classes = set(), set()
+    for path in sorted(Path(RULES_DIR).glob("*/*.rq")):
+        for _s, p, o in prepareQuery(path.read_text(encoding="utf-8")).algebra["template"]:
+            predicates.add(p)
+            if p == RDF.type and isinstance(o, URIRef):
+                classes.add(o)
+    return predicates - {RDF.type}, classes
+
+
+def _values(variables, rows):
+    """A VALUES block (rows of rdflib terms; None is UNDEF)."""
+    body = " ".join("(" + " ".join(_n3(t) if t is not None else "UNDEF" for t in row) + ")" for row in sorted(set(rows)))
+    return f"VALUES ({' '.join('?' + v for v in variables)}) {{ {body} }}"
+
+
+def _scope(only):
+    """The publications to reassess: ?scope (the city's graph, its catalogue record), ?a
+    (its assessment), ?id and ?results (its result graph)."""
+    return f"""GRAPH <{CATALOGUE_GRAPH.value}> {{ ?scope dcterms:identifier ?id ; foaf:primaryTopic ?a }} {only}
+        BIND (IRI(CONCAT("urn:sscmm:result:", ?id)) AS ?results)"""
+
+
+@dataclass
+class Outcome:
+    """One publication reassessed."""
+
+    id: str
+    assessment: str
+    failed: set = field(default_factory=set)  # level shapes (IRIs, str)
+    levels: dict = field(default_factory=dict)  # aspect / dimension / sub-dimension IRI -> level IRI
+    overall: str | None = None
+
+
+class Reassessment:
+    """The store-wide queries of one Engine's model, compiled once."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        model, shapes, m = engine.model, engine.level_shapes, URIRef(engine.model_iri)
+        self.model, self.shapes, self.model_iri = model, shapes, m
+        self.derived_predicates, derived_classes = _rule_templates()
+        self.level_order = {lvl: int(o) for lvl, o in model.subject_objects(SSCMM.levelOrder)}
+        self.model_levels = {lvl: o for lvl, o in self.level_order.items() if (lvl, SSCMM.inModel, m) in model}
+        kpi_achievements = [(a, k, lvl) for a in model.subjects(SSCMM.inModel, m)
+                            for k in model.objects(a, SSCMM.kpiCriterion) for lvl in model.objects(a, SSCMM.level)]
+        self.first = min((self.level_order[lvl] for _a, _k, lvl in kpi_achievements), default=None)
+        self.kpi_achievements = [(a, k, lvl, self.level_order[lvl]) for a, k, lvl in kpi_achievements]
+        self.mapped = [(k, self.level_order[lvl]) for mp in model.subjects(RDF.type, SSCMM.KPILevelMapping)
+                       if (mp, SSCMM.inModel, m) in model
+                       for k in model.objects(mp, SSCMM.kpi) for lvl in model.objects(mp, SSCMM.defaultApplicableLevel)]
+        self.directions = list(model.subject_objects(SSCMM.direction))
+        self.aspects = {a for a in model.subjects(SSCMM.inModel, m) if self._is_aspect(a)}
+        roll_up_subjects = {o for s in shapes.subjects(RDF.type, SH.NodeShape)
+                            for o in (*shapes.objects(s, SSCMM.dimension), *shapes.objects(s, SSCMM.subDimension))}
+        self.kpi_subjects = [(k, d) for p in (SSCMM.dimension, SSCMM.subDimension)
+                             for k, d in model.subject_objects(p) if d in roll_up_subjects]
+        catalogues = set(model.objects(m, SSCMM.usesCatalogue))
+        self.catalogue_dimensions = [d for d in model.subjects(RDF.type, SSCMM.KPIDimension)
+                                     if any((d, SKOS.inScheme, c) in model for c in catalogues)]
+        self.shape_facts = {s: (shapes.value(s, SSCMM.level), shapes.value(s, SSCMM.aspect),
+                                shapes.value(s, SSCMM.dimension) or shapes.value(s, SSCMM.subDimension))
+                            for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)}
+        self._ratings(model, m)
+        self.current_classes = {c for c in derived_classes if c == _CURRENT}
+        self.city_query, self.derived_query = self._compile_criteria()
+        self.rule_35 = (RULES_DIR / "derive" / "35-kpi-unmet-links.rq").read_text(encoding="utf-8")
+        self._model_quads = [ox.Quad(q.subject, q.predicate, q.object, MODEL_GRAPH) for q in engine._model_quads]
+
+    def _is_aspect(self, node):
+        """An achievement aspect, as rule 60 reads it: typed with a subclass of sscmm:AchievementAspect."""
+        return any(SSCMM.AchievementAspect in set(self.model.transitive_objects(t, RDFS.subClassOf))
+                   for t in self.model.objects(node, RDF.type))
+
+    def _ratings(self, model, m):
+        self.rated = []  # (achievement, minimum scale order, statement count)
+        self.statements = []  # (statement, achievement)
+        scale = {r: int(o) for r, o in model.subject_objects(SSCMM.scaleOrder)}
+        self.scale = list(scale.items())
+        for a in model.subjects(SSCMM.inModel, m):
+            minimum, aspect = model.value(a, SSCMM.minimumRating), model.value(a, SSCMM.aspect)
+            if minimum is None or aspect is None or minimum not in scale:
+                continue
+            statements = {s for s in model.subjects(SSCMM.aspect, aspect)
+                          if (s, RDF.type, SSCMM.GoodPracticeStatement) in model}
+            self.rated.append((a, scale[minimum], len(statements)))
+            self.statements += [(s, a) for s in statements]
+
+    # -- the level shapes, compiled with the publication as scope -------------------------
+
+    def _branch_predicates(self, node, seen=None):
+        """The predicates on the paths a property (or node) shape reads, nested shapes included."""
+        seen = seen if seen is not None else set()
+        if node in seen:
+            return set()
+        seen.add(node)
+        found = set()
+        for path in self.shapes.objects(node, SH.path):
+            found |= set(_path_predicates(self.shapes, path))
+        for key in (SH.node, SH.qualifiedValueShape, SH.property):
+            for inner in self.shapes.objects(node, key):
+                found |= self._branch_predicates(inner, seen)
+        return found
+
+    def _focus(self, shape):
+        """Binds ?scope and ?this: the publications, and the shape's focus node in each."""
+        classes = set(self.shapes.objects(shape, SH.targetClass))
+        nodes = list(self.shapes.objects(shape, SH.targetNode))
+        if classes - self.current_classes or (classes and nodes) or not (classes or nodes):
+            raise UnsupportedShape(f"{shape}: the store-wide reassessment compiles shapes that target the "
+                                   "assessment under evaluation or name their focus nodes")
+        scope = f"GRAPH <{CATALOGUE_GRAPH.value}> {{ ?scope dcterms:identifier ?id ; foaf:primaryTopic ?assessment }} $ONLY"
+        if classes:
+            return f"{scope} BIND (?assessment AS ?this)"
+        return f"{scope} VALUES ?this {{ {' '.join(_n3(n) for n in nodes)} }}"
+
+    def _compile_criteria(self):
+        """Two SELECTs of (?scope, ?shape): the violations read from the cities' graphs, and
+        those read from the derived facts."""
+        compiler = _Compiler(self.shapes, scope="?scope", model_graph=MODEL_GRAPH.value)
+        city, derived = [], []
+        for shape in sorted(self.shape_facts):
+            if not compiler._active(shape):
+                continue
+            focus = self._focus(shape)
+            for pattern, _value, source in compiler.node_violations(shape, "?this"):
+                predicates = self._branch_predicates(source) if source != shape else set()
+                reads_derived = predicates & self.derived_predicates
+                if reads_derived and predicates - self.derived_predicates:
+                    raise UnsupportedShape(f"{source} of {shape} reads both the city's graph and derived facts")
+                branch = f"{{ {focus} {pattern} BIND ({_n3(shape)} AS ?shape) }}"
+                (derived if reads_derived else city).append(branch)
+        unknown = set().union(*(self._branch_predicates(s) for s in self.shape_facts)) & self.derived_predicates
+        unknown -= {SSCMM.kpiWithoutTarget, SSCMM.uncoveredDimension, SSCMM.unmetFor, SSCMM.countsFor,
+                    SSCMM.ratedShare}
+        if unknown:
+            raise UnsupportedShape(f"the level shapes read {', '.join(sorted(unknown))}, which the store-wide "
+                                   "reassessment does not derive")
+
+        def select(branches):
+            body = "\n UNION ".join(branches) if branches else "FILTER (false)"
+            return f"{_PREFIXES}SELECT DISTINCT ?scope ?shape WHERE {{\n {body}\n}}"
+        return select(city), select(derived)
+
+    # -- the derivations, over every publication -----------------------------------------
+
+    def _requirements(self, only):
+        """Rule 25: ?scope ?a ?results ?kpi ?achievement ?kind ?level, one row per selected KPI
+        and KPI performance achievement that applies to it."""
+        first = self.first if self.first is not None else 0
+        return f"""{{
+        SELECT DISTINCT ?scope ?a ?results ?kpi ?from WHERE {{
+            {_scope(only)}
+            GRAPH ?scope {{ ?a sscmm:hasKPISelection ?selection . ?selection sscmm:kpi ?kpi }}
+            OPTIONAL {{
+                GRAPH ?scope {{ ?selection sscmm:appliesFromLevel ?own }}
+                {_values(("own", "ownFrom"), [(lvl, _int(o)) for lvl, o in self.level_order.items()])}
+            }}
+            OPTIONAL {{ {_values(("kpi", "mappedFrom"), [(k, _int(o)) for k, o in self.mapped])} }}
+            BIND (COALESCE(?ownFrom, ?mappedFrom, {first}) AS ?from)
+        }}
+    }}
+    {_values(("achievement", "kind", "level", "order"), [(a, k, lvl, _int(o)) for a, k, lvl, o in self.kpi_achievements])}
+    FILTER (?kind = sscmm:BaselineCollected || ?order >= ?from)"""
+
+    def _kpi_checks(self, only):
+        """The KPI checks not met (rules 30-33): ?scope ?a ?kpi ?achievement ?without (the
+        level asks a target the matrix lacks: sscmm:kpiWithoutTarget)."""
+        if not self.kpi_achievements:
+            return None
+        return f"""{_PREFIXES}
+SELECT DISTINCT ?scope ?a ?kpi ?achievement ?without WHERE {{
+    {self._requirements(only)}
+    OPTIONAL {{ {{ {self._level_status(only)} }} }}
+    OPTIONAL {{ {{ {self._baselines(only)} }} }}
+    BIND (?kind != sscmm:BaselineCollected && (!BOUND(?met) || ?missing = 1) AS ?without)
+    FILTER (IF(?kind = sscmm:BaselineCollected, !BOUND(?baseline), ?without || ?met = 0))
+}}"""
+
+    def _level_status(self, only):
+        """Rules 31 and 33 per KPI and level of the city's matrix: ?a ?kpi ?level ?met (1 when
+        every data point's check is met) ?missing (1 when a reported data point lacks a target)."""
+        targets = f"""{_scope(only)}
+                GRAPH ?scope {{
+                    ?a sscmm:hasPerformanceMatrix/sscmm:hasTarget ?t . ?t sscmm:kpi ?kpi ; sscmm:level ?level .
+                    OPTIONAL {{ ?t sscmm:dataPoint ?point }}
+                }}"""
+        directions = _values(("pointKey", "pointDirection"), self.directions)
+        kpi_directions = _values(("kpi", "kpiDirection"), self.directions)
+        return f"""
+        SELECT ?a ?kpi ?level (MIN(?groupMet) AS ?met) (MAX(?groupLacking) AS ?missing) WHERE {{
+          {{
+            SELECT ?a ?kpi ?level ?pointKey (MAX(?ok) AS ?groupMet) (MAX(?lacking) AS ?groupLacking) WHERE {{
+            {{
+                # rule 31: a check per KPI, level and data point, met when a target is met:
+                # each target joined by hash with the latest value of its KPI and data point
+                SELECT ?a ?kpi ?level ?pointKey (1 AS ?ok) (0 AS ?lacking) WHERE {{
+                    {{
+                        SELECT ?a ?kpi ?level ?pointKey ?target ?min ?max ?ownComparator WHERE {{
+                            {targets}
+                            GRAPH ?scope {{
+                                ?t sscmm:level ?level .
+                                OPTIONAL {{ ?t sscmm:targetValue ?target }}
+                                OPTIONAL {{ ?t sscmm:targetMin ?min }}
+                                OPTIONAL {{ ?t sscmm:targetMax ?max }}
+                                OPTIONAL {{ ?t sscmm:comparator ?ownComparator }}
+                            }}
+                            BIND (COALESCE(?point, sscmm:noDataPoint) AS ?pointKey)
+                        }}
+                    }}
+                    {{
+                        SELECT ?a ?kpi ?pointKey ?latest WHERE {{
+                            {_scope(only)}
+                            GRAPH ?results {{
+                                ?summary a sscmm:KPIValueSummary ; sscmm:summaryOf ?a ; sscmm:kpi ?kpi ; sscmm:latestValue ?latest .
+                                OPTIONAL {{ ?summary sscmm:dataPoint ?summaryPoint }}
+                            }}
+                            BIND (COALESCE(?summaryPoint, sscmm:noDataPoint) AS ?pointKey)
+                        }}
+                    }}
+                    OPTIONAL {{ {directions} }}
+                    OPTIONAL {{ {kpi_directions} }}
+                    BIND (COALESCE(?pointDirection, ?kpiDirection) AS ?direction)
+                    BIND (COALESCE(?ownComparator,
+                        IF(?direction = sscmm:LowerIsBetter, sscmm:AtMost,
+                        IF(?direction = sscmm:TargetRange, IF(BOUND(?min) || BOUND(?max), sscmm:Within, sscmm:EqualTo),
+                        sscmm:AtLeast))) AS ?comparator)
+                    BIND (datatype(?latest) = xsd:boolean AS ?yesNo)
+                    FILTER (
+                        IF(?comparator = sscmm:Within, ?latest >= COALESCE(?min, ?latest) && ?latest <= COALESCE(?max, ?latest),
+                        IF(?yesNo && ?comparator = sscmm:AtLeast, ?latest || !?target,
+                        IF(?yesNo && ?comparator = sscmm:AtMost, !?latest || ?target,
+                        IF(?comparator = sscmm:AtMost, ?latest <= ?target,
+                        IF(?comparator = sscmm:EqualTo, ?latest = ?target,
+                        ?latest >= ?target))))))
+                }}
+            }} UNION {{
+                # every check (a target without a value, or not met, counts 0)
+                SELECT DISTINCT ?a ?kpi ?level ?pointKey (0 AS ?ok) (0 AS ?lacking) WHERE {{
+                    {targets}
+                    BIND (COALESCE(?point, sscmm:noDataPoint) AS ?pointKey)
+                }}
+            }} UNION {{
+                # rule 33: a reported data point without a target at a level whose targets are per data point
+                SELECT DISTINCT ?a ?kpi ?level (sscmm:noDataPoint AS ?pointKey) (0 AS ?ok) (1 AS ?lacking) WHERE {{
+                    {{ SELECT DISTINCT ?a ?kpi ?level WHERE {{ {targets} FILTER (BOUND(?point)) }} }}
+                    {{
+                        SELECT ?a ?kpi ?reported WHERE {{
+                            {_scope(only)}
+                            GRAPH ?results {{ ?summary a sscmm:KPIValueSummary ; sscmm:summaryOf ?a ; sscmm:kpi ?kpi ; sscmm:dataPoint ?reported }}
+                        }}
+                    }}
+                    MINUS {{ SELECT ?a ?kpi ?level ?reported WHERE {{ {targets} BIND (?point AS ?reported) }} }}
+                }}
+            }}
+            }} GROUP BY ?a ?kpi ?level ?pointKey
+          }}
+        }} GROUP BY ?a ?kpi ?level"""
+
+    def _baselines(self, only):
+        """Rule 30: ?a ?kpi ?baseline, for each KPI with a baseline value."""
+        return f"""
+        SELECT DISTINCT ?a ?kpi (true AS ?baseline) WHERE {{
+            {_scope(only)}
+            GRAPH ?results {{ ?summary a sscmm:KPIValueSummary ; sscmm:summaryOf ?a ; sscmm:kpi ?kpi ; sscmm:baselineValue ?value }}
+        }}"""
+
+    def _checked_subjects(self, only):
+        """Rule 60's dimensions and sub-dimensions with a level: those of a KPI with a check."""
+        if not self.kpi_achievements or not self.kpi_subjects:
+            return None
+        return f"""{_PREFIXES}
+SELECT DISTINCT ?scope ?subject WHERE {{
+    {self._requirements(only)}
+    {_values(("kpi", "subject"), self.kpi_subjects)}
+}}"""
+
+    def _uncovered(self, only):
+        """Rule 40: the catalogue's dimensions no goal of the city's strategy covers."""
+        if not self.catalogue_dimensions:
+            return None
+        return f"""{_PREFIXES}
+SELECT DISTINCT ?scope ?a ?dimension WHERE {{
+    {_scope(only)}
+    GRAPH ?scope {{ ?a sscmm:forCity ?city . ?city sscmm:hasStrategy ?strategy }}
+    {_values(("dimension",), [(d,) for d in self.catalogue_dimensions])}
+    FILTER NOT EXISTS {{ GRAPH ?scope {{ ?city sscmm:hasStrategy/sscmm:hasGoal/sscmm:coversDimension ?dimension }} }}
+}}"""
+
+    def _rating_shares(self, only):
+        """Rule 50: the share of an achievement's statements the city rates high enough."""
+        if not self.rated:
+            return None
+        return f"""{_PREFIXES}
+SELECT ?scope ?a ?achievement ?share WHERE {{
+    {{
+        SELECT ?scope ?a ?achievement (COUNT(DISTINCT ?reached) AS ?rated) WHERE {{
+            {_scope(only)}
+            {_values(("achievement", "minimum"), [(a, _int(o)) for a, o, _n in self.rated])}
+            OPTIONAL {{
+                GRAPH ?scope {{ ?a sscmm:hasRating ?rating . ?rating sscmm:statement ?reached ; sscmm:asIsRating ?given }}
+                {_values(("reached", "achievement"), self.statements)}
+                {_values(("given", "order"), [(r, _int(o)) for r, o in self.scale])}
+                FILTER (?order >= ?minimum)
+            }}
+        }} GROUP BY ?scope ?a ?achievement
+    }}
+    {_values(("achievement", "total"), [(a, _int(n)) for a, _o, n in self.rated])}
+    BIND (IF(?total > 0, ?rated / ?total, 0.0) AS ?share)
+}}"""
+
+    # -- running --------------------------------------------------------------------------
+
+    def run(self, store, ids=None, progress=None):
+        """{id: Outcome} of the publications (all, or those ids) against the engine's model."""
+        only = _values(("id",), [(Literal(i),) for i in ids]) if ids is not None else ""
+        say = progress or (lambda _message: None)
+        rows = store.select(f"{_PREFIXES}SELECT ?scope ?id ?a WHERE {{ {_scope(only)} }}")
+        outcomes = {row["scope"]: Outcome(row["id"].value, row["a"].value) for row in rows}
+        if not outcomes:
+            return {}
+        derived = ox.Store()
+        derived.extend(self._model_quads)
+        quads = []
+        for scope, outcome in outcomes.items():
+            a = ox.NamedNode(outcome.assessment)
+            quads += [ox.Quad(a, _ox(RDF.type), _ox(_CURRENT), scope),
+                      ox.Quad(a, _ox(SSCMM.assessedAgainst), _ox(self.model_iri), scope),
+                      ox.Quad(scope, _ox(DCTERMS.identifier), ox.Literal(outcome.id), CATALOGUE_GRAPH),
+                      ox.Quad(scope, _ox(FOAF.primaryTopic), a, CATALOGUE_GRAPH)]
+        checked = {}
+        started = time.perf_counter()
+        query = self._kpi_checks(only)
+        if query is not None:
+            for row in store.select(query):
+                scope, a, kpi, achievement = row["scope"], row["a"], row["kpi"], row["achievement"]
+                check = ox.NamedNode("urn:sscmm:derived:check:" + hashlib.md5(
+                    f"{a.value} {kpi.value} {achievement.value}".encode()).hexdigest())
+                quads += [ox.Quad(check, _ox(RDF.type), _ox(SSCMM.KPICheck), scope),
+                          ox.Quad(check, _ox(SSCMM.kpi), kpi, scope),
+                          ox.Quad(check, _ox(SSCMM.checksAchievement), achievement, scope)]
+                if row["without"].value == "true":
+                    quads.append(ox.Quad(a, _ox(SSCMM.kpiWithoutTarget), kpi, scope))
+            say(f"KPI checks: {time.perf_counter() - started:.2f} s")
+        query = self._checked_subjects(only)
+        if query is not None:
+            for row in store.select(query):
+                checked.setdefault(row["scope"], set()).add(row["subject"].value)
+        query = self._uncovered(only)
+        if query is not None:
+            quads += [ox.Quad(row["a"], _ox(SSCMM.uncoveredDimension), row["dimension"], row["scope"])
+                      for row in store.select(query)]
+        query = self._rating_shares(only)
+        if query is not None:
+            for row in store.select(query):
+                a, achievement = row["a"], row["achievement"]
+                check = ox.NamedNode("urn:sscmm:derived:rating:" + hashlib.md5(
+                    f"{a.value} {achievement.value}".encode()).hexdigest())
+                quads += [ox.Quad(check, _ox(RDF.type), _ox(SSCMM.RatingCheck), row["scope"]),
+                          ox.Quad(check, _ox(SSCMM.ratedShare), row["share"], row["scope"])]
+                quads += [ox.Quad(check, _ox(SSCMM.countsFor), _ox(shape), row["scope"])
+                          for shape in self.shapes.subjects(SSCMM.checksAchievement, URIRef(achievement.value))
+                          if (shape, RDF.type, SH.NodeShape) in self.shapes]
+        say(f"derivations: {time.perf_counter() - started:.2f} s")
+        derived.extend(quads)
+        # rule 35, as written: each unmet check linked to the shapes it counts for
+        check_scope = {q.subject: q.graph_name for q in quads if q.predicate == _ox(SSCMM.checksAchievement)}
+        links = [ox.Quad(t.subject, t.predicate, t.object, check_scope[t.subject])
+                 for t in derived.query(self.rule_35, use_default_graph_as_union=True) if t.subject in check_scope]
+        derived.extend(links)
+        for select, where in ((self.city_query, store), (self.derived_query, derived)):
+            text = select.replace("$ONLY", only)
+            solutions = where.select(text) if where is store else where.query(text)
+            for row in solutions:
+                outcomes[row["scope"]].failed.add(row["shape"].value)
+        say(f"criteria: {time.perf_counter() - started:.2f} s")
+        for scope, outcome in outcomes.items():
+            self._conclude(outcome, checked.get(scope, set()))
+        return {o.id: o for o in outcomes.values()}
+
+    def _conclude(self, outcome, checked_subjects):
+        """Rules 60 and 70: the highest level below the first failed criterion, per aspect,
+        dimension and sub-dimension; overall the lowest aspect level."""
+        first_failed = {}
+        for shape in outcome.failed:
+            level, aspect, roll_up = self.shape_facts[URIRef(shape)]
+            subject = roll_up if roll_up is not None else aspect
+            order = self.level_order[level]
+            first_failed[subject] = min(order, first_failed.get(subject, order))
+        by_order = {o: lvl for lvl, o in self.model_levels.items()}
+        subjects = set(self.aspects) | {URIRef(s) for s in checked_subjects}
+        for subject in subjects:
+            below = [o for o in by_order if subject not in first_failed or o < first_failed[subject]]
+            if below:
+                outcome.levels[str(subject)] = str(by_order[max(below)])
+        aspect_orders = [self.model_levels[URIRef(outcome.levels[str(a)])] for a in self.aspects
+                         if str(a) in outcome.levels]
+        if aspect_orders:
+            outcome.overall = str(by_order[min(aspect_orders)])
+
+    def triples(self, outcome, when):
+        """The reassessment graph of one publication: its levels and failed criteria, with PROV."""
+        a, model = ox.NamedNode(outcome.assessment), _ox(self.model_iri)
+        graph = reassessment_graph(self.engine.name, outcome.id)
+        found = [ox.Triple(a, _ox(SSCMM.assessedAgainst), model),
+                 ox.Triple(graph, _ox(RDF.type), _ox(PROV.Entity)),
+                 ox.Triple(graph, _ox(PROV.generatedAtTime), ox.Literal(when, datatype=_ox(XSD.dateTime))),
+                 ox.Triple(graph, _ox(PROV.wasDerivedFrom), ox.NamedNode(f"urn:sscmm:assessment:{outcome.id}")),
+                 ox.Triple(graph, _ox(PROV.wasDerivedFrom), model)]
+        if outcome.overall is not None:
+            found.append(ox.Triple(a, _ox(SSCMM.attainedLevel), ox.NamedNode(outcome.overall)))
+        for subject, level in sorted(outcome.levels.items()):
+            result = ox.NamedNode("urn:sscmm:derived:level:" + hashlib.md5(f"{outcome.assessment} {subject}".encode()).hexdigest())
+            found += [ox.Triple(a, _ox(SSCMM.hasLevelResult), result),
+                      ox.Triple(result, _ox(RDF.type), _ox(SSCMM.LevelResult)),
+                      ox.Triple(result, _ox(SSCMM.resultFor), ox.NamedNode(subject)),
+                      ox.Triple(result, _ox(SSCMM.attainedLevel), ox.NamedNode(level))]
+        found += [ox.Triple(a, _ox(SSCMM.failsCriterion), ox.NamedNode(s)) for s in sorted(outcome.failed)]
+        return found
+
+
+def _ox(term):
+    return ox.NamedNode(str(term))
+
+
+def _int(value):
+    return Literal(int(value))
+
+
+def reassess(store, compiled, ids=None, progress=None):
+    """Reassess the publications (all, or those ids) with a compiled Reassessment and replace
+    each one's reassessment graph; {id: Outcome}."""
+    outcomes = compiled.run(store, ids, progress)
+    when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    name = compiled.engine.name
+    store.replace_triples({reassessment_graph(name, o.id): compiled.triples(o, when) for o in outcomes.values()})
+    return outcomes
+
+
+class ReassessError(ValueError):
+    """A reassessment that cannot run as asked (unknown model, a city with no publication)."""
+
+
+@lru_cache(maxsize=8)
+def compiled_for(engine):
+    """The Reassessment of an engine's model, compiled on first use."""
+    return Reassessment(engine)
+
+
+def _ids_of_cities(store, cities):
+    """The publication ids of those cities (IRIs); a ReassessError names a city with none."""
+    rows = store.select(f"""{_PREFIXES}SELECT ?id ?city WHERE {{
+        GRAPH <{CATALOGUE_GRAPH.value}> {{ ?record dcterms:identifier ?id ; dcterms:spatial ?city }}
+        {_values(("city",), [(URIRef(c),) for c in cities])} }}""")
+    found = {row["city"].value for row in rows}
+    missing = [c for c in cities if c not in found]
+    if missing:
+        raise ReassessError(f"no published assessment of {', '.join(missing)}")
+    return sorted({row["id"].value for row in rows})
+
+
+def reassess_store(services, model=None, cities=None, progress=None):
+    """``sscmm reassess`` and ``POST /reassess``: reassess the publications of every city
+    (or of ``cities``) against a model (short name; default the service's) and store the
+    results; a summary (dict) of what was done."""
+    try:
+        find_model(services.engine.model, model)
+    except ModelError as err:
+        raise ReassessError(str(err)) from None
+    engine = services.engine if model is None else engine_for(model)
+    store = services.store
+    started = time.perf_counter()
+    ids = _ids_of_cities(store, cities) if cities else None
+    outcomes = reassess(store, compiled_for(engine), ids, progress)
+    seconds = time.perf_counter() - started
+    rows = []
+    for outcome in sorted(outcomes.values(), key=lambda o: o.id):
+        level = URIRef(outcome.overall) if outcome.overall else None
+        rows.append({"id": outcome.id, "assessment": outcome.assessment, "link": f"/assessments/{outcome.id}",
+                     "overall_level": {"iri": outcome.overall, "name": _label(engine.names, level) if level else None,
+                                       "order": compiled_for(engine).level_order.get(level)},
+                     "failed_criteria": len(outcome.failed)})
+    cities_done = store.select(f"""{_PREFIXES}SELECT (COUNT(DISTINCT ?city) AS ?n) WHERE {{
+        GRAPH <{CATALOGUE_GRAPH.value}> {{ ?record dcterms:identifier ?id ; dcterms:spatial ?city }}
+        {_values(("id",), [(Literal(o),) for o in outcomes])} }}""") if outcomes else []
+    return {"model": {"iri": str(engine.model_iri), "name": engine.name, "version": engine.version},
+            "reassessed": len(outcomes), "cities": int(cities_done[0]["n"].value) if cities_done else 0,
+            "seconds": round(seconds, 3), "assessments": rows}
