@@ -8,6 +8,7 @@ both shipped models and against a changed model. Then the interfaces: ``sscmm re
 
 import json
 import random
+from contextlib import ExitStack
 
 import pytest
 from rdflib import Graph, URIRef
@@ -17,8 +18,9 @@ from sscmm.namespaces import SSCMM
 from sscmm.reassess import Reassessment, reassess, reassessment_graph
 from sscmm.store import oxigraph_triples, short_id
 
-from .conftest import make_app, run_cli
+from .conftest import make_app, need, run_cli
 from .service_support import example
+from .store_servers import oxigraph_server
 from .test_examples import EXPECTED
 from .test_level_sparql import _with_gaps, synthetic_city_turtle
 
@@ -72,15 +74,20 @@ def cities():
 
 @pytest.fixture(scope="module", params=STORES)
 def published(request, tmp_path_factory, cities):
-    """An app over that store with every city of the population published (against y4904)."""
+    """An app over that store with every city of the population published (against y4904).
+    Oxigraph server: one of its own, so the other modules' shared server keeps only theirs."""
     kind = request.param
-    config = request.getfixturevalue(kind).config if kind != "embedded" else {}
-    app = make_app(tmp_path_factory.mktemp(f"reassess-{kind}"), **config)
-    services = app.extensions["sscmm"]
-    for graph in cities.values():
-        services.store.publish(oxigraph_triples(graph), services.engine.assess(graph))
-    yield app
-    services.close()
+    with ExitStack() as stack:
+        config = {}
+        if kind == "oxigraph":
+            need("oxigraph", "pip install oxigraph, the test extra")
+            config = stack.enter_context(oxigraph_server(tmp_path_factory.mktemp("reassess-oxigraph"))).config
+        app = make_app(tmp_path_factory.mktemp(f"reassess-{kind}"), **config)
+        services = app.extensions["sscmm"]
+        stack.callback(services.close)
+        for graph in cities.values():
+            services.store.publish(oxigraph_triples(graph), services.engine.assess(graph))
+        yield app
 
 
 def _compare(engine, store, cities):
