@@ -66,7 +66,9 @@ class _Compiler:
         if not self.scope:
             return f"{value} rdf:type/rdfs:subClassOf* {_n3(cls)}"
         t, model = self.var("type"), f"GRAPH <{self.model_graph}>"
-        typed = lambda c: f"{{ GRAPH {self.scope} {{ {value} rdf:type {c} }} }} UNION {{ {model} {{ {value} rdf:type {c} }} }}"  # noqa: E731
+
+        def typed(c):
+            return f"{{ GRAPH {self.scope} {{ {value} rdf:type {c} }} }} UNION {{ {model} {{ {value} rdf:type {c} }} }}"
         return f"{{ {typed(_n3(cls))} }} UNION {{ {typed(t)} {model} {{ {t} rdfs:subClassOf+ {_n3(cls)} }} }}"
 
     def var(self, stem):

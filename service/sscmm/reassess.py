@@ -13,8 +13,8 @@ catalogue record; the published assessment is the one under evaluation):
 - the KPI performance criteria: the selections and the performance matrix of the city's
   graph and the KPI value summaries of its result graph (rule 20's facts, which depend on
   the city's graph only), with the model's levels, KPI mapping, achievements and directions
-  written into the query as VALUES (``_KPI_CHECKS``: rules 25 and 30-33, one row per KPI
-  and achievement not met). The unmet checks are then linked to the level shapes by rule
+  written into the query as VALUES (``Reassessment._kpi_checks``: rules 25 and 30-33, one
+  row per KPI and achievement not met). The unmet checks are then linked to the level shapes by rule
   35 itself;
 - the goal coverage (rule 40) and the statement ratings (rule 50), likewise;
 - every level shape, compiled to SPARQL by sscmm.levelsparql with the publication's graph
@@ -26,14 +26,15 @@ Levels follow rules 60 and 70: per aspect, dimension and sub-dimension the highe
 below the first failed criterion; overall the lowest aspect level.
 
 pyshacl stays the reference: tests/test_reassess.py requires the same levels and failed
-criteria as the per-city path for every example, fixture and generated city.
+criteria as the per-city path for the example cities, generated cities with gaps and a
+city published twice, on both shipped models and on a changed model.
 """
 
 import hashlib
 import time
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,34 +46,27 @@ from .coresparql import UnsupportedShape, _n3
 from .engine import RULES_DIR, _path_predicates, engine_for
 from .levelsparql import _Compiler
 from .model import ModelError, find_model
-from .result import _label
 from .namespaces import DCTERMS, FOAF, PROV, SSCMM, XSD
-from .store import CATALOGUE_GRAPH, MODEL_GRAPH
+from .result import _label
+from .store import CATALOGUE_GRAPH, MODEL_GRAPH, PREFIX_IRIS
+from .terms import to_ox
 
 REASSESSMENT_PREFIX = "urn:sscmm:reassessment:"
 _CURRENT = SSCMM.CurrentAssessment
-_PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-PREFIX sscmm: <https://w3id.org/sscmm/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-"""
+#: The derived predicates the level shapes may read that the reassessment produces.
+_DERIVED_HERE = {SSCMM.kpiWithoutTarget, SSCMM.uncoveredDimension, SSCMM.unmetFor, SSCMM.countsFor,
+                 SSCMM.ratedShare}
 
 
 def reassessment_graph(model_name, assessment_id):
     return ox.NamedNode(f"{REASSESSMENT_PREFIX}{model_name}:{assessment_id}")
 
 
-def _rule_templates():
-    """{predicate} and {class} the rules construct: what a level shape reads from derived facts."""
-    predicates, classes = set(), set()
-    for path in sorted(Path(RULES_DIR).glob("*/*.rq")):
-        for _s, p, o in prepareQuery(path.read_text(encoding="utf-8")).algebra["template"]:
-            predicates.add(p)
-            if p == RDF.type and isinstance(o, URIRef):
-                classes.add(o)
-    return predicates - {RDF.type}, classes
+def _derived_predicates():
+    """The predicates the rules construct (rdf:type aside): what a level shape reads from
+    derived facts rather than from the city's graph."""
+    return {p for path in sorted(Path(RULES_DIR).glob("*/*.rq"))
+            for _s, p, _o in prepareQuery(path.read_text(encoding="utf-8")).algebra["template"]} - {RDF.type}
 
 
 def _values(variables, rows):
@@ -106,7 +100,7 @@ class Reassessment:
         self.engine = engine
         model, shapes, m = engine.model, engine.level_shapes, URIRef(engine.model_iri)
         self.model, self.shapes, self.model_iri = model, shapes, m
-        self.derived_predicates, derived_classes = _rule_templates()
+        self.derived_predicates = _derived_predicates()
         self.level_order = {lvl: int(o) for lvl, o in model.subject_objects(SSCMM.levelOrder)}
         self.model_levels = {lvl: o for lvl, o in self.level_order.items() if (lvl, SSCMM.inModel, m) in model}
         kpi_achievements = [(a, k, lvl) for a in model.subjects(SSCMM.inModel, m)
@@ -129,7 +123,6 @@ class Reassessment:
                                 shapes.value(s, SSCMM.dimension) or shapes.value(s, SSCMM.subDimension))
                             for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)}
         self._ratings(model, m)
-        self.current_classes = {c for c in derived_classes if c == _CURRENT}
         self.city_query, self.derived_query = self._compile_criteria()
         self.rule_35 = (RULES_DIR / "derive" / "35-kpi-unmet-links.rq").read_text(encoding="utf-8")
         self._model_quads = [ox.Quad(q.subject, q.predicate, q.object, MODEL_GRAPH) for q in engine._model_quads]
@@ -173,7 +166,7 @@ class Reassessment:
         """Binds ?scope and ?this: the publications, and the shape's focus node in each."""
         classes = set(self.shapes.objects(shape, SH.targetClass))
         nodes = list(self.shapes.objects(shape, SH.targetNode))
-        if classes - self.current_classes or (classes and nodes) or not (classes or nodes):
+        if classes - {_CURRENT} or (classes and nodes) or not (classes or nodes):
             raise UnsupportedShape(f"{shape}: the store-wide reassessment compiles shapes that target the "
                                    "assessment under evaluation or name their focus nodes")
         scope = f"GRAPH <{CATALOGUE_GRAPH.value}> {{ ?scope dcterms:identifier ?id ; foaf:primaryTopic ?assessment }} $ONLY"
@@ -198,15 +191,14 @@ class Reassessment:
                 branch = f"{{ {focus} {pattern} BIND ({_n3(shape)} AS ?shape) }}"
                 (derived if reads_derived else city).append(branch)
         unknown = set().union(*(self._branch_predicates(s) for s in self.shape_facts)) & self.derived_predicates
-        unknown -= {SSCMM.kpiWithoutTarget, SSCMM.uncoveredDimension, SSCMM.unmetFor, SSCMM.countsFor,
-                    SSCMM.ratedShare}
+        unknown -= _DERIVED_HERE
         if unknown:
             raise UnsupportedShape(f"the level shapes read {', '.join(sorted(unknown))}, which the store-wide "
                                    "reassessment does not derive")
 
         def select(branches):
             body = "\n UNION ".join(branches) if branches else "FILTER (false)"
-            return f"{_PREFIXES}SELECT DISTINCT ?scope ?shape WHERE {{\n {body}\n}}"
+            return f"SELECT DISTINCT ?scope ?shape WHERE {{\n {body}\n}}"
         return select(city), select(derived)
 
     # -- the derivations, over every publication -----------------------------------------
@@ -235,7 +227,7 @@ class Reassessment:
         level asks a target the matrix lacks: sscmm:kpiWithoutTarget)."""
         if not self.kpi_achievements:
             return None
-        return f"""{_PREFIXES}
+        return f"""
 SELECT DISTINCT ?scope ?a ?kpi ?achievement ?without WHERE {{
     {self._requirements(only)}
     OPTIONAL {{ {{ {self._level_status(only)} }} }}
@@ -336,7 +328,7 @@ SELECT DISTINCT ?scope ?a ?kpi ?achievement ?without WHERE {{
         """Rule 60's dimensions and sub-dimensions with a level: those of a KPI with a check."""
         if not self.kpi_achievements or not self.kpi_subjects:
             return None
-        return f"""{_PREFIXES}
+        return f"""
 SELECT DISTINCT ?scope ?subject WHERE {{
     {self._requirements(only)}
     {_values(("kpi", "subject"), self.kpi_subjects)}
@@ -346,7 +338,7 @@ SELECT DISTINCT ?scope ?subject WHERE {{
         """Rule 40: the catalogue's dimensions no goal of the city's strategy covers."""
         if not self.catalogue_dimensions:
             return None
-        return f"""{_PREFIXES}
+        return f"""
 SELECT DISTINCT ?scope ?a ?dimension WHERE {{
     {_scope(only)}
     GRAPH ?scope {{ ?a sscmm:forCity ?city . ?city sscmm:hasStrategy ?strategy }}
@@ -358,7 +350,7 @@ SELECT DISTINCT ?scope ?a ?dimension WHERE {{
         """Rule 50: the share of an achievement's statements the city rates high enough."""
         if not self.rated:
             return None
-        return f"""{_PREFIXES}
+        return f"""
 SELECT ?scope ?a ?achievement ?share WHERE {{
     {{
         SELECT ?scope ?a ?achievement (COUNT(DISTINCT ?reached) AS ?rated) WHERE {{
@@ -382,7 +374,7 @@ SELECT ?scope ?a ?achievement ?share WHERE {{
         """{id: Outcome} of the publications (all, or those ids) against the engine's model."""
         only = _values(("id",), [(Literal(i),) for i in ids]) if ids is not None else ""
         say = progress or (lambda _message: None)
-        rows = store.select(f"{_PREFIXES}SELECT ?scope ?id ?a WHERE {{ {_scope(only)} }}")
+        rows = store.select(f"SELECT ?scope ?id ?a WHERE {{ {_scope(only)} }}")
         outcomes = {row["scope"]: Outcome(row["id"].value, row["a"].value) for row in rows}
         if not outcomes:
             return {}
@@ -391,10 +383,10 @@ SELECT ?scope ?a ?achievement ?share WHERE {{
         quads = []
         for scope, outcome in outcomes.items():
             a = ox.NamedNode(outcome.assessment)
-            quads += [ox.Quad(a, _ox(RDF.type), _ox(_CURRENT), scope),
-                      ox.Quad(a, _ox(SSCMM.assessedAgainst), _ox(self.model_iri), scope),
-                      ox.Quad(scope, _ox(DCTERMS.identifier), ox.Literal(outcome.id), CATALOGUE_GRAPH),
-                      ox.Quad(scope, _ox(FOAF.primaryTopic), a, CATALOGUE_GRAPH)]
+            quads += [ox.Quad(a, to_ox(RDF.type), to_ox(_CURRENT), scope),
+                      ox.Quad(a, to_ox(SSCMM.assessedAgainst), to_ox(self.model_iri), scope),
+                      ox.Quad(scope, to_ox(DCTERMS.identifier), ox.Literal(outcome.id), CATALOGUE_GRAPH),
+                      ox.Quad(scope, to_ox(FOAF.primaryTopic), a, CATALOGUE_GRAPH)]
         checked = {}
         started = time.perf_counter()
         query = self._kpi_checks(only)
@@ -403,11 +395,11 @@ SELECT ?scope ?a ?achievement ?share WHERE {{
                 scope, a, kpi, achievement = row["scope"], row["a"], row["kpi"], row["achievement"]
                 check = ox.NamedNode("urn:sscmm:derived:check:" + hashlib.md5(
                     f"{a.value} {kpi.value} {achievement.value}".encode()).hexdigest())
-                quads += [ox.Quad(check, _ox(RDF.type), _ox(SSCMM.KPICheck), scope),
-                          ox.Quad(check, _ox(SSCMM.kpi), kpi, scope),
-                          ox.Quad(check, _ox(SSCMM.checksAchievement), achievement, scope)]
+                quads += [ox.Quad(check, to_ox(RDF.type), to_ox(SSCMM.KPICheck), scope),
+                          ox.Quad(check, to_ox(SSCMM.kpi), kpi, scope),
+                          ox.Quad(check, to_ox(SSCMM.checksAchievement), achievement, scope)]
                 if row["without"].value == "true":
-                    quads.append(ox.Quad(a, _ox(SSCMM.kpiWithoutTarget), kpi, scope))
+                    quads.append(ox.Quad(a, to_ox(SSCMM.kpiWithoutTarget), kpi, scope))
             say(f"KPI checks: {time.perf_counter() - started:.2f} s")
         query = self._checked_subjects(only)
         if query is not None:
@@ -415,7 +407,7 @@ SELECT ?scope ?a ?achievement ?share WHERE {{
                 checked.setdefault(row["scope"], set()).add(row["subject"].value)
         query = self._uncovered(only)
         if query is not None:
-            quads += [ox.Quad(row["a"], _ox(SSCMM.uncoveredDimension), row["dimension"], row["scope"])
+            quads += [ox.Quad(row["a"], to_ox(SSCMM.uncoveredDimension), row["dimension"], row["scope"])
                       for row in store.select(query)]
         query = self._rating_shares(only)
         if query is not None:
@@ -423,21 +415,21 @@ SELECT ?scope ?a ?achievement ?share WHERE {{
                 a, achievement = row["a"], row["achievement"]
                 check = ox.NamedNode("urn:sscmm:derived:rating:" + hashlib.md5(
                     f"{a.value} {achievement.value}".encode()).hexdigest())
-                quads += [ox.Quad(check, _ox(RDF.type), _ox(SSCMM.RatingCheck), row["scope"]),
-                          ox.Quad(check, _ox(SSCMM.ratedShare), row["share"], row["scope"])]
-                quads += [ox.Quad(check, _ox(SSCMM.countsFor), _ox(shape), row["scope"])
+                quads += [ox.Quad(check, to_ox(RDF.type), to_ox(SSCMM.RatingCheck), row["scope"]),
+                          ox.Quad(check, to_ox(SSCMM.ratedShare), row["share"], row["scope"])]
+                quads += [ox.Quad(check, to_ox(SSCMM.countsFor), to_ox(shape), row["scope"])
                           for shape in self.shapes.subjects(SSCMM.checksAchievement, URIRef(achievement.value))
                           if (shape, RDF.type, SH.NodeShape) in self.shapes]
         say(f"derivations: {time.perf_counter() - started:.2f} s")
         derived.extend(quads)
         # rule 35, as written: each unmet check linked to the shapes it counts for
-        check_scope = {q.subject: q.graph_name for q in quads if q.predicate == _ox(SSCMM.checksAchievement)}
+        check_scope = {q.subject: q.graph_name for q in quads if q.predicate == to_ox(SSCMM.checksAchievement)}
         links = [ox.Quad(t.subject, t.predicate, t.object, check_scope[t.subject])
                  for t in derived.query(self.rule_35, use_default_graph_as_union=True) if t.subject in check_scope]
         derived.extend(links)
         for select, where in ((self.city_query, store), (self.derived_query, derived)):
             text = select.replace("$ONLY", only)
-            solutions = where.select(text) if where is store else where.query(text)
+            solutions = where.select(text) if where is store else where.query(text, prefixes=PREFIX_IRIS)
             for row in solutions:
                 outcomes[row["scope"]].failed.add(row["shape"].value)
         say(f"criteria: {time.perf_counter() - started:.2f} s")
@@ -467,27 +459,23 @@ SELECT ?scope ?a ?achievement ?share WHERE {{
 
     def triples(self, outcome, when):
         """The reassessment graph of one publication: its levels and failed criteria, with PROV."""
-        a, model = ox.NamedNode(outcome.assessment), _ox(self.model_iri)
+        a, model = ox.NamedNode(outcome.assessment), to_ox(self.model_iri)
         graph = reassessment_graph(self.engine.name, outcome.id)
-        found = [ox.Triple(a, _ox(SSCMM.assessedAgainst), model),
-                 ox.Triple(graph, _ox(RDF.type), _ox(PROV.Entity)),
-                 ox.Triple(graph, _ox(PROV.generatedAtTime), ox.Literal(when, datatype=_ox(XSD.dateTime))),
-                 ox.Triple(graph, _ox(PROV.wasDerivedFrom), ox.NamedNode(f"urn:sscmm:assessment:{outcome.id}")),
-                 ox.Triple(graph, _ox(PROV.wasDerivedFrom), model)]
+        found = [ox.Triple(a, to_ox(SSCMM.assessedAgainst), model),
+                 ox.Triple(graph, to_ox(RDF.type), to_ox(PROV.Entity)),
+                 ox.Triple(graph, to_ox(PROV.generatedAtTime), ox.Literal(when, datatype=to_ox(XSD.dateTime))),
+                 ox.Triple(graph, to_ox(PROV.wasDerivedFrom), ox.NamedNode(f"urn:sscmm:assessment:{outcome.id}")),
+                 ox.Triple(graph, to_ox(PROV.wasDerivedFrom), model)]
         if outcome.overall is not None:
-            found.append(ox.Triple(a, _ox(SSCMM.attainedLevel), ox.NamedNode(outcome.overall)))
+            found.append(ox.Triple(a, to_ox(SSCMM.attainedLevel), ox.NamedNode(outcome.overall)))
         for subject, level in sorted(outcome.levels.items()):
             result = ox.NamedNode("urn:sscmm:derived:level:" + hashlib.md5(f"{outcome.assessment} {subject}".encode()).hexdigest())
-            found += [ox.Triple(a, _ox(SSCMM.hasLevelResult), result),
-                      ox.Triple(result, _ox(RDF.type), _ox(SSCMM.LevelResult)),
-                      ox.Triple(result, _ox(SSCMM.resultFor), ox.NamedNode(subject)),
-                      ox.Triple(result, _ox(SSCMM.attainedLevel), ox.NamedNode(level))]
-        found += [ox.Triple(a, _ox(SSCMM.failsCriterion), ox.NamedNode(s)) for s in sorted(outcome.failed)]
+            found += [ox.Triple(a, to_ox(SSCMM.hasLevelResult), result),
+                      ox.Triple(result, to_ox(RDF.type), to_ox(SSCMM.LevelResult)),
+                      ox.Triple(result, to_ox(SSCMM.resultFor), ox.NamedNode(subject)),
+                      ox.Triple(result, to_ox(SSCMM.attainedLevel), ox.NamedNode(level))]
+        found += [ox.Triple(a, to_ox(SSCMM.failsCriterion), ox.NamedNode(s)) for s in sorted(outcome.failed)]
         return found
-
-
-def _ox(term):
-    return ox.NamedNode(str(term))
 
 
 def _int(value):
@@ -505,7 +493,15 @@ def reassess(store, compiled, ids=None, progress=None):
 
 
 class ReassessError(ValueError):
-    """A reassessment that cannot run as asked (unknown model, a city with no publication)."""
+    """A reassessment that cannot run as asked."""
+
+
+class UnknownModel(ReassessError):
+    """No model has that short name."""
+
+
+class NotPublished(ReassessError):
+    """A city named has no published assessment."""
 
 
 @lru_cache(maxsize=8)
@@ -516,13 +512,13 @@ def compiled_for(engine):
 
 def _ids_of_cities(store, cities):
     """The publication ids of those cities (IRIs); a ReassessError names a city with none."""
-    rows = store.select(f"""{_PREFIXES}SELECT ?id ?city WHERE {{
+    rows = store.select(f"""SELECT ?id ?city WHERE {{
         GRAPH <{CATALOGUE_GRAPH.value}> {{ ?record dcterms:identifier ?id ; dcterms:spatial ?city }}
         {_values(("city",), [(URIRef(c),) for c in cities])} }}""")
     found = {row["city"].value for row in rows}
     missing = [c for c in cities if c not in found]
     if missing:
-        raise ReassessError(f"no published assessment of {', '.join(missing)}")
+        raise NotPublished(f"no published assessment of {', '.join(missing)}")
     return sorted({row["id"].value for row in rows})
 
 
@@ -533,21 +529,22 @@ def reassess_store(services, model=None, cities=None, progress=None):
     try:
         find_model(services.engine.model, model)
     except ModelError as err:
-        raise ReassessError(str(err)) from None
+        raise UnknownModel(str(err)) from None
     engine = services.engine if model is None else engine_for(model)
     store = services.store
     started = time.perf_counter()
     ids = _ids_of_cities(store, cities) if cities else None
-    outcomes = reassess(store, compiled_for(engine), ids, progress)
+    compiled = compiled_for(engine)
+    outcomes = reassess(store, compiled, ids, progress)
     seconds = time.perf_counter() - started
     rows = []
     for outcome in sorted(outcomes.values(), key=lambda o: o.id):
         level = URIRef(outcome.overall) if outcome.overall else None
         rows.append({"id": outcome.id, "assessment": outcome.assessment, "link": f"/assessments/{outcome.id}",
                      "overall_level": {"iri": outcome.overall, "name": _label(engine.names, level) if level else None,
-                                       "order": compiled_for(engine).level_order.get(level)},
+                                       "order": compiled.level_order.get(level)},
                      "failed_criteria": len(outcome.failed)})
-    cities_done = store.select(f"""{_PREFIXES}SELECT (COUNT(DISTINCT ?city) AS ?n) WHERE {{
+    cities_done = store.select(f"""SELECT (COUNT(DISTINCT ?city) AS ?n) WHERE {{
         GRAPH <{CATALOGUE_GRAPH.value}> {{ ?record dcterms:identifier ?id ; dcterms:spatial ?city }}
         {_values(("id",), [(Literal(o),) for o in outcomes])} }}""") if outcomes else []
     return {"model": {"iri": str(engine.model_iri), "name": engine.name, "version": engine.version},

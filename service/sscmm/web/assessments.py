@@ -18,16 +18,24 @@ bp = Blueprint("assessments", __name__)
 READ_MEDIA_TYPES = ("application/json", "text/html", "text/turtle", "application/ld+json", "application/trig")
 
 
-def token_city():
-    """The city the request's bearer token may publish for; 401 without a live token."""
+def bearer_token(what, challenge='Bearer realm="sscmm"'):
+    """The request's bearer token; 401 (saying ``what`` needs one) without one."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Problem(401, "publishing needs a city's token: Authorization: Bearer TOKEN",
-                      headers={"WWW-Authenticate": 'Bearer realm="sscmm"'})
-    city = services().tokens.city_for(token.strip())
+        raise Problem(401, f"{what}: Authorization: Bearer TOKEN", headers={"WWW-Authenticate": challenge})
+    return token.strip()
+
+
+def invalid_token():
+    return Problem(401, "the token is unknown or revoked",
+                   headers={"WWW-Authenticate": 'Bearer realm="sscmm", error="invalid_token"'})
+
+
+def token_city():
+    """The city the request's bearer token may publish for; 401 without a live token."""
+    city = services().tokens.city_for(bearer_token("publishing needs a city's token"))
     if city is None:
-        raise Problem(401, "the token is unknown or revoked",
-                      headers={"WWW-Authenticate": 'Bearer realm="sscmm", error="invalid_token"'})
+        raise invalid_token()
     return city
 
 
