@@ -8,8 +8,9 @@ store, on ``oxigraph serve`` and on Virtuoso, with rdflib in memory as the basel
    evidence, levels drawn per city), assesses each with the engine and caches the
    publication (the graphs, with the analysis facts, and the catalogue record a publish
    writes) under ``--cache``, so a second run skips the ~0.4 s per city of assessment.
-   A publication cached before the analysis facts existed gets them once (as
-   ``Store.add_missing_facts`` would) and is cached again.
+   A publication cached before the analysis facts or the KPI standing existed gets them
+   once (as ``Store.add_missing_facts`` and ``Store.add_missing_standing`` would) and is
+   cached again.
 2. For each store: starts it (the servers on loopback, in a temporary directory), loads the
    model graphs and every publication (timed: the load): the embedded store with
    ``Store.write_many`` and ``Store.optimize`` (as ``sscmm load`` does), a server one publication
@@ -55,6 +56,7 @@ sys.path.insert(0, str(HERE.parent))
 from sscmm.analysis import load_analyses, run
 from sscmm.analysisfacts import METRICS, analysis_facts
 from sscmm.engine import engine_for
+from sscmm.kpistanding import standing_for
 from sscmm.store import (
     CATALOGUE_GRAPH,
     Publication,
@@ -99,8 +101,12 @@ def publications(count, cache, seed):
             graphs.setdefault(quad.graph_name, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
         catalogue = graphs.pop(CATALOGUE_GRAPH)
         prepared = Publication(record, {**graphs, CATALOGUE_GRAPH: catalogue})
-        if _without_facts(prepared):  # cached before the analysis facts existed
-            prepared = _with_facts(prepared)
+        upgraded = _with_facts(prepared) if _without_facts(prepared) else prepared  # cached before they existed
+        standing = standing_for(engine_for(None))
+        if standing.graph(record.id) not in upgraded.graphs:
+            upgraded = _with_standing(upgraded, standing)
+        if upgraded is not prepared:
+            prepared = upgraded
             quads.write_bytes(ox.serialize(prepared.quads(), format=ox.RdfFormat.N_QUADS))
         found.append(prepared)
         files.append(quads)
@@ -123,6 +129,16 @@ def _with_facts(prepared):
     graphs = {key: triples for key, triples in prepared.graphs.items() if key != CATALOGUE_GRAPH}
     graphs[name] = results + facts
     return Publication(prepared.record, {**graphs, CATALOGUE_GRAPH: prepared.graphs[CATALOGUE_GRAPH]})
+
+
+def _with_standing(prepared, standing):
+    """The publication with its KPI standing graph (sscmm.kpistanding), as publishing now writes it."""
+    record = prepared.record
+    facts = standing.facts(ox.NamedNode(record.assessment), record.id, prepared.graphs[assessment_graph(record.id)],
+                           prepared.graphs[result_graph(record.id)])
+    graphs = {key: triples for key, triples in prepared.graphs.items() if key != CATALOGUE_GRAPH}
+    graphs[standing.graph(record.id)] = facts
+    return Publication(record, {**graphs, CATALOGUE_GRAPH: prepared.graphs[CATALOGUE_GRAPH]})
 
 
 def reference_graphs():

@@ -15,7 +15,8 @@ RECORDS = """SELECT ?id ?assessment WHERE {
 WITHOUT_FACTS = """PREFIX sscmm: <https://w3id.org/sscmm/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dqv: <http://www.w3.org/ns/dqv#>
 DELETE { GRAPH ?g { ?s ?p ?o } } WHERE {
-    GRAPH ?g { ?s ?p ?o } VALUES ?p { sscmm:summarises sscmm:matrixTarget prov:wasDerivedFrom dqv:computedOn dqv:isMeasurementOf dqv:value } } ;
+    GRAPH ?g { ?s ?p ?o } VALUES ?p { sscmm:summarises sscmm:matrixTarget prov:wasDerivedFrom dqv:computedOn dqv:isMeasurementOf dqv:value }
+    FILTER (STRSTARTS(STR(?g), "urn:sscmm:result:")) } ;
 DELETE WHERE { GRAPH ?g { ?s a dqv:QualityMeasurement } }"""
 
 

@@ -6,13 +6,15 @@ gaps and a second publication of a city whose graph reuses the first one's IRIs;
 both shipped models and against a changed model. Then the interfaces: ``sscmm reassess``,
 ``POST /reassess`` (admin token) and ``GET /analysis/levels`` reading what was stored."""
 
+import copy
 import json
 import random
 from contextlib import ExitStack
 
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from sscmm.coresparql import UnsupportedShape
 from sscmm.engine import Engine, engine_for
 from sscmm.namespaces import SSCMM
 from sscmm.reassess import Reassessment, reassess, reassessment_graph
@@ -110,23 +112,68 @@ def test_the_store_finds_what_the_per_city_path_finds(published, cities, model):
         assert {"0", "1", "2", "4", "5"} <= orders
 
 
-def test_a_changed_model_is_reassessed_as_the_per_city_path_assesses_it(ontology_copy, cities, tmp_path):
-    """KPIs the mapping asked for from level 3 now asked for from level 2: cities published
-    against the shipped model are reassessed against the changed one."""
-    mapping = ontology_copy / "y4904-kpi-mapping.ttl"
-    mapping.write_text(mapping.read_text(encoding="utf-8").replace(
-        "defaultApplicableLevel y4904:level-3", "defaultApplicableLevel y4904:level-2"), encoding="utf-8")
-    changed = Engine("y4904", paths=sorted(ontology_copy.glob("*.ttl")))
+#: Changes to a copy of the model files: (file, text, replacement).
+CHANGES = {
+    "mapping": ("y4904-kpi-mapping.ttl", "defaultApplicableLevel y4904:level-3", "defaultApplicableLevel y4904:level-2"),
+    "directions": ("u4ssc-kpis.ttl", "sscmm:LowerIsBetter", "sscmm:HigherIsBetter"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_changed_model_is_reassessed_as_the_per_city_path_assesses_it(change, ontology_copy, cities, tmp_path):
+    """Cities published against the shipped model, reassessed against a changed one: KPIs
+    the mapping asked for from level 3 asked for from level 2; or lower-is-better read as
+    higher-is-better, under which the KPI standing is computed from the stored graphs on
+    the first reassessment (and only then)."""
+    name, text, replacement = CHANGES[change]
+    path = ontology_copy / name
+    content = path.read_text(encoding="utf-8")
+    assert text in content
+    path.write_text(content.replace(text, replacement), encoding="utf-8")
+    changed = Reassessment(Engine("y4904", paths=sorted(ontology_copy.glob("*.ttl"))))
     app = make_app(tmp_path / "data")
     services = app.extensions["sscmm"]
     try:
         for graph in cities.values():
             services.store.publish(oxigraph_triples(graph), services.engine.assess(graph))
-        outcomes = _compare(changed, services.store, cities)
+        said = []
+        changed.run(services.store, progress=said.append)
+        written = [line for line in said if line.startswith("KPI standing under directions")]
+        if change == "directions":
+            assert written[-1].endswith(f"{len(cities)}/{len(cities)} publications"), said
+        else:
+            assert not written, said
+        assert services.store.add_missing_standing(changed.standing) == 0
+        outcomes = _compare(changed.engine, services.store, cities)
         shipped = Reassessment(engine_for("y4904")).run(services.store)
         assert any(outcomes[i].failed != shipped[i].failed for i in outcomes)  # the change shows
     finally:
         services.close()
+
+
+def test_publications_stored_without_standing_get_it(published, cities):
+    """A store written before the KPI standing existed: reassessing writes it first."""
+    store = published.extensions["sscmm"].store
+    standing = Reassessment(engine_for("y4904")).standing
+    ids = [_assessment_id(cities[name]) for name in ("karmoy.ttl", "generated-1")]
+    before = {i: sorted(map(str, store.graph_triples(standing.graph(i)))) for i in ids}
+    store.replace_triples({standing.graph(i): [] for i in ids})
+    assert all(not store.graph_triples(standing.graph(i)) for i in ids)
+    _compare(engine_for("y4904"), store, cities)
+    assert {i: sorted(map(str, store.graph_triples(standing.graph(i)))) for i in ids} == before
+
+
+def test_a_shape_asking_more_of_the_unmet_checks_is_refused():
+    """The store returns one unmet check per shape and publication: enough for a shape that
+    asks there be none, not for one that counts them; such a shape is refused when compiled."""
+    engine = copy.copy(engine_for("y4904"))
+    engine.level_shapes = Graph()
+    engine.level_shapes += engine_for("y4904").level_shapes
+    counting = next(p for p in engine.level_shapes.subjects(SH.maxCount, Literal(0))
+                    if (engine.level_shapes.value(p, SH.path), SH.inversePath, SSCMM.unmetFor) in engine.level_shapes)
+    engine.level_shapes.set((counting, SH.maxCount, Literal(2)))
+    with pytest.raises(UnsupportedShape, match="unmetFor"):
+        Reassessment(engine)
 
 
 def test_some_cities_only(published, cities):

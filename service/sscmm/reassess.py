@@ -10,13 +10,13 @@ reads before the result stored at publication.
 What the store reads, per publication (``urn:sscmm:assessment:{id}``, scoped by its
 catalogue record; the published assessment is the one under evaluation):
 
-- the KPI performance criteria: the selections and the performance matrix of the city's
-  graph and the KPI value summaries of its result graph (rule 20's facts, which depend on
-  the city's graph only), with the model's levels, KPI mapping, achievements and directions
-  written into the query as VALUES (``Reassessment._kpi_checks``: rules 25 and 30-33, one
-  row per KPI and achievement not met). The unmet checks are then linked to the level shapes by rule
-  35 itself;
-- the goal coverage (rule 40) and the statement ratings (rule 50), likewise;
+- the KPI performance criteria: each publication's KPI standing (sscmm.kpistanding,
+  written at publication: the selected KPIs, their baselines, the levels whose targets
+  are all set and met), with the model's levels, KPI mapping and achievements written into
+  the query as VALUES (``Reassessment._unmet_shapes``: rules 25 and 30-33). Which level
+  shapes an unmet check fails is rule 35's answer for each KPI and achievement, worked out
+  once when the model is compiled (``_link_table``);
+- the goal coverage (rule 40) and the statement ratings (rule 50);
 - every level shape, compiled to SPARQL by sscmm.levelsparql with the publication's graph
   as scope: the property shapes that read the city's graph run in the store, those that
   read derived facts (the predicates the rules construct) run in a small in-memory store
@@ -27,7 +27,8 @@ below the first failed criterion; overall the lowest aspect level.
 
 pyshacl stays the reference: tests/test_reassess.py requires the same levels and failed
 criteria as the per-city path for the example cities, generated cities with gaps and a
-city published twice, on both shipped models and on a changed model.
+city published twice, on both shipped models and on models with a changed mapping or changed
+directions.
 """
 
 import hashlib
@@ -44,6 +45,7 @@ from rdflib.plugins.sparql import prepareQuery
 
 from .coresparql import UnsupportedShape, _n3
 from .engine import RULES_DIR, _path_predicates, engine_for
+from .kpistanding import standing_for
 from .levelsparql import _Compiler
 from .model import ModelError, find_model
 from .namespaces import DCTERMS, FOAF, PROV, SSCMM, XSD
@@ -56,6 +58,9 @@ _CURRENT = SSCMM.CurrentAssessment
 #: The derived predicates the level shapes may read that the reassessment produces.
 _DERIVED_HERE = {SSCMM.kpiWithoutTarget, SSCMM.uncoveredDimension, SSCMM.unmetFor, SSCMM.countsFor,
                  SSCMM.ratedShare}
+
+#: What a property shape that asks for no value at all may say besides.
+_ASKS_NONE = {SH.path, SH.maxCount, SH.message, SH.name, SH.description, SH.severity, SH.order, SH.group}
 
 
 def reassessment_graph(model_name, assessment_id):
@@ -77,9 +82,8 @@ def _values(variables, rows):
 
 def _scope(only):
     """The publications to reassess: ?scope (the city's graph, its catalogue record), ?a
-    (its assessment), ?id and ?results (its result graph)."""
-    return f"""GRAPH <{CATALOGUE_GRAPH.value}> {{ ?scope dcterms:identifier ?id ; foaf:primaryTopic ?a }} {only}
-        BIND (IRI(CONCAT("urn:sscmm:result:", ?id)) AS ?results)"""
+    (its assessment) and ?id."""
+    return f"""GRAPH <{CATALOGUE_GRAPH.value}> {{ ?scope dcterms:identifier ?id ; foaf:primaryTopic ?a }} {only}"""
 
 
 @dataclass
@@ -110,7 +114,6 @@ class Reassessment:
         self.mapped = [(k, self.level_order[lvl]) for mp in model.subjects(RDF.type, SSCMM.KPILevelMapping)
                        if (mp, SSCMM.inModel, m) in model
                        for k in model.objects(mp, SSCMM.kpi) for lvl in model.objects(mp, SSCMM.defaultApplicableLevel)]
-        self.directions = list(model.subject_objects(SSCMM.direction))
         self.aspects = {a for a in model.subjects(SSCMM.inModel, m) if self._is_aspect(a)}
         roll_up_subjects = {o for s in shapes.subjects(RDF.type, SH.NodeShape)
                             for o in (*shapes.objects(s, SSCMM.dimension), *shapes.objects(s, SSCMM.subDimension))}
@@ -124,8 +127,42 @@ class Reassessment:
                             for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)}
         self._ratings(model, m)
         self.city_query, self.derived_query = self._compile_criteria()
-        self.rule_35 = (RULES_DIR / "derive" / "35-kpi-unmet-links.rq").read_text(encoding="utf-8")
         self._model_quads = [ox.Quad(q.subject, q.predicate, q.object, MODEL_GRAPH) for q in engine._model_quads]
+        self.standing = standing_for(engine)
+        self.kpi_groups, self.links = self._link_table(engine)
+
+    def _link_table(self, engine):
+        """Rule 35, as written, over one unmet check per KPI of the model (and one of a KPI
+        it does not know: a city's own) and KPI performance achievement: the shapes an unmet
+        check of that KPI and achievement fails. KPIs that fail the same shapes share a
+        group (0: as a KPI of the city's own), so the store returns a row per group, not
+        per KPI. (?kpi ?group) and (?group ?achievement ?shape) rows."""
+        store = ox.Store()
+        store.extend(engine._model_quads)
+        own = ox.NamedNode("urn:sscmm:derived:kpi-of-the-city")
+        kpis = [to_ox(k) for k in sorted({k for p in (SSCMM.dimension, SSCMM.subDimension)
+                                          for k in self.model.subjects(p, None)
+                                          if (k, RDF.type, SSCMM.KPI) in self.model})] + [own]
+        checks = {}
+        for kpi in kpis:
+            for achievement, _kind, _level, _order in self.kpi_achievements:
+                check = ox.NamedNode(f"urn:sscmm:derived:check:{len(checks)}")
+                checks[check] = (kpi, to_ox(achievement))
+                store.extend([ox.Quad(check, to_ox(RDF.type), to_ox(SSCMM.KPICheck), ox.DefaultGraph()),
+                              ox.Quad(check, to_ox(SSCMM.kpi), kpi, ox.DefaultGraph()),
+                              ox.Quad(check, to_ox(SSCMM.checksAchievement), to_ox(achievement), ox.DefaultGraph())])
+        rule_35 = (RULES_DIR / "derive" / "35-kpi-unmet-links.rq").read_text(encoding="utf-8")
+        fails = {kpi: set() for kpi in kpis}
+        for t in store.query(rule_35, use_default_graph_as_union=True):
+            kpi, achievement = checks[t.subject]
+            fails[kpi].add((URIRef(achievement.value), URIRef(t.object.value)))
+        groups = {frozenset(fails[own]): 0}
+        for kpi in kpis:
+            groups.setdefault(frozenset(fails[kpi]), len(groups))
+        kpi_groups = [(URIRef(k.value), _int(groups[frozenset(fails[k])])) for k in kpis
+                      if k != own and groups[frozenset(fails[k])] != 0]
+        links = [(_int(g), a, shape) for signature, g in groups.items() for a, shape in signature]
+        return kpi_groups, links
 
     def _is_aspect(self, node):
         """An achievement aspect, as rule 60 reads it: typed with a subclass of sscmm:AchievementAspect."""
@@ -162,6 +199,10 @@ class Reassessment:
                 found |= self._branch_predicates(inner, seen)
         return found
 
+    def _asks_none(self, node):
+        """Whether a property shape asks only that its path have no value (sh:maxCount 0)."""
+        return (node, SH.maxCount, Literal(0)) in self.shapes and set(self.shapes.predicates(node)) <= _ASKS_NONE
+
     def _focus(self, shape):
         """Binds ?scope and ?this: the publications, and the shape's focus node in each."""
         classes = set(self.shapes.objects(shape, SH.targetClass))
@@ -188,6 +229,10 @@ class Reassessment:
                 reads_derived = predicates & self.derived_predicates
                 if reads_derived and predicates - self.derived_predicates:
                     raise UnsupportedShape(f"{source} of {shape} reads both the city's graph and derived facts")
+                if SSCMM.unmetFor in predicates and not self._asks_none(source):
+                    raise UnsupportedShape(f"{source} of {shape} asks more of sscmm:unmetFor than that there be "
+                                           "none (sh:maxCount 0): the reassessment keeps one unmet check per "
+                                           "shape and publication")
                 branch = f"{{ {focus} {pattern} BIND ({_n3(shape)} AS ?shape) }}"
                 (derived if reads_derived else city).append(branch)
         unknown = set().union(*(self._branch_predicates(s) for s in self.shape_facts)) & self.derived_predicates
@@ -203,134 +248,75 @@ class Reassessment:
 
     # -- the derivations, over every publication -----------------------------------------
 
-    def _requirements(self, only):
-        """Rule 25: ?scope ?a ?results ?kpi ?achievement ?kind ?level, one row per selected KPI
-        and KPI performance achievement that applies to it."""
+    def _selected(self, only):
+        """?scope ?a ?g ?kpi ?from: each KPI a publication selects, read from its standing
+        graph ``?g`` under the model's directions, and the order of the first level its
+        targets are asked at (rule 25: the city's own, else the model's mapping, else the
+        first level with a KPI performance achievement). Scans of one predicate, joined by
+        hash on stored terms: joined on an IRI the query computes, oxigraph took 40 µs a row."""
         first = self.first if self.first is not None else 0
-        return f"""{{
-        SELECT DISTINCT ?scope ?a ?results ?kpi ?from WHERE {{
-            {_scope(only)}
-            GRAPH ?scope {{ ?a sscmm:hasKPISelection ?selection . ?selection sscmm:kpi ?kpi }}
-            OPTIONAL {{
-                GRAPH ?scope {{ ?selection sscmm:appliesFromLevel ?own }}
+        return f"""
+        {{ SELECT ?scope ?a WHERE {{ {_scope(only)} }} }}
+        {{ SELECT ?g ?a WHERE {{ GRAPH ?g {{ ?g sscmm:directionsDigest "{self.standing.digest}" ; prov:wasDerivedFrom ?a }} }} }}
+        {{ SELECT ?g ?kpi WHERE {{ GRAPH ?g {{ ?kpi sscmm:selectedBy ?selector }} }} }}
+        OPTIONAL {{
+            SELECT ?g ?kpi ?ownFrom WHERE {{
+                GRAPH ?g {{ ?kpi sscmm:selectedFromLevel ?own }}
                 {_values(("own", "ownFrom"), [(lvl, _int(o)) for lvl, o in self.level_order.items()])}
             }}
-            OPTIONAL {{ {_values(("kpi", "mappedFrom"), [(k, _int(o)) for k, o in self.mapped])} }}
-            BIND (COALESCE(?ownFrom, ?mappedFrom, {first}) AS ?from)
+        }}
+        OPTIONAL {{ {_values(("kpi", "mappedFrom"), [(k, _int(o)) for k, o in self.mapped])} }}
+        BIND (COALESCE(?ownFrom, ?mappedFrom, {first}) AS ?from)"""
+
+    def _unmet_shapes(self, only):
+        """The KPI performance shapes with an unmet check (rules 25, 30-33 and 35):
+        ?scope ?shape. A check is unmet when the KPI has no baseline value, or its targets
+        at the achievement's level are not all set and met (sscmm:targetsMetAt)."""
+        if not self.kpi_achievements or not self.links:
+            return None
+        achievements = _values(("achievement", "kind", "level", "order"),
+                               [(a, k, lvl, _int(o)) for a, k, lvl, o in self.kpi_achievements])
+        return f"""
+SELECT DISTINCT ?scope ?shape WHERE {{
+    {{
+        SELECT DISTINCT ?scope ?group ?achievement WHERE {{
+            {self._selected(only)}
+            {achievements}
+            FILTER (?kind = sscmm:BaselineCollected || ?order >= ?from)
+            MINUS {{ SELECT ?g ?kpi ?level (sscmm:LevelTargetMet AS ?kind) WHERE {{ GRAPH ?g {{ ?kpi sscmm:targetsMetAt ?level }} }} }}
+            MINUS {{ SELECT ?g ?kpi (sscmm:BaselineCollected AS ?kind) WHERE {{ GRAPH ?g {{ ?kpi sscmm:baselineIn ?assessment }} }} }}
+            OPTIONAL {{ {_values(("kpi", "known"), self.kpi_groups)} }}
+            BIND (COALESCE(?known, 0) AS ?group)
         }}
     }}
-    {_values(("achievement", "kind", "level", "order"), [(a, k, lvl, _int(o)) for a, k, lvl, o in self.kpi_achievements])}
-    FILTER (?kind = sscmm:BaselineCollected || ?order >= ?from)"""
-
-    def _kpi_checks(self, only):
-        """The KPI checks not met (rules 30-33): ?scope ?a ?kpi ?achievement ?without (the
-        level asks a target the matrix lacks: sscmm:kpiWithoutTarget)."""
-        if not self.kpi_achievements:
-            return None
-        return f"""
-SELECT DISTINCT ?scope ?a ?kpi ?achievement ?without WHERE {{
-    {self._requirements(only)}
-    OPTIONAL {{ {{ {self._level_status(only)} }} }}
-    OPTIONAL {{ {{ {self._baselines(only)} }} }}
-    BIND (?kind != sscmm:BaselineCollected && (!BOUND(?met) || ?missing = 1) AS ?without)
-    FILTER (IF(?kind = sscmm:BaselineCollected, !BOUND(?baseline), ?without || ?met = 0))
+    {_values(("group", "achievement", "shape"), self.links)}
 }}"""
 
-    def _level_status(self, only):
-        """Rules 31 and 33 per KPI and level of the city's matrix: ?a ?kpi ?level ?met (1 when
-        every data point's check is met) ?missing (1 when a reported data point lacks a target)."""
-        targets = f"""{_scope(only)}
-                GRAPH ?scope {{
-                    ?a sscmm:hasPerformanceMatrix/sscmm:hasTarget ?t . ?t sscmm:kpi ?kpi ; sscmm:level ?level .
-                    OPTIONAL {{ ?t sscmm:dataPoint ?point }}
-                }}"""
-        directions = _values(("pointKey", "pointDirection"), self.directions)
-        kpi_directions = _values(("kpi", "kpiDirection"), self.directions)
-        return f"""
-        SELECT ?a ?kpi ?level (MIN(?groupMet) AS ?met) (MAX(?groupLacking) AS ?missing) WHERE {{
-          {{
-            SELECT ?a ?kpi ?level ?pointKey (MAX(?ok) AS ?groupMet) (MAX(?lacking) AS ?groupLacking) WHERE {{
-            {{
-                # rule 31: a check per KPI, level and data point, met when a target is met:
-                # each target joined by hash with the latest value of its KPI and data point
-                SELECT ?a ?kpi ?level ?pointKey (1 AS ?ok) (0 AS ?lacking) WHERE {{
-                    {{
-                        SELECT ?a ?kpi ?level ?pointKey ?target ?min ?max ?ownComparator WHERE {{
-                            {targets}
-                            GRAPH ?scope {{
-                                ?t sscmm:level ?level .
-                                OPTIONAL {{ ?t sscmm:targetValue ?target }}
-                                OPTIONAL {{ ?t sscmm:targetMin ?min }}
-                                OPTIONAL {{ ?t sscmm:targetMax ?max }}
-                                OPTIONAL {{ ?t sscmm:comparator ?ownComparator }}
-                            }}
-                            BIND (COALESCE(?point, sscmm:noDataPoint) AS ?pointKey)
-                        }}
-                    }}
-                    {{
-                        SELECT ?a ?kpi ?pointKey ?latest WHERE {{
-                            {_scope(only)}
-                            GRAPH ?results {{
-                                ?summary a sscmm:KPIValueSummary ; sscmm:summaryOf ?a ; sscmm:kpi ?kpi ; sscmm:latestValue ?latest .
-                                OPTIONAL {{ ?summary sscmm:dataPoint ?summaryPoint }}
-                            }}
-                            BIND (COALESCE(?summaryPoint, sscmm:noDataPoint) AS ?pointKey)
-                        }}
-                    }}
-                    OPTIONAL {{ {directions} }}
-                    OPTIONAL {{ {kpi_directions} }}
-                    BIND (COALESCE(?pointDirection, ?kpiDirection) AS ?direction)
-                    BIND (COALESCE(?ownComparator,
-                        IF(?direction = sscmm:LowerIsBetter, sscmm:AtMost,
-                        IF(?direction = sscmm:TargetRange, IF(BOUND(?min) || BOUND(?max), sscmm:Within, sscmm:EqualTo),
-                        sscmm:AtLeast))) AS ?comparator)
-                    BIND (datatype(?latest) = xsd:boolean AS ?yesNo)
-                    FILTER (
-                        IF(?comparator = sscmm:Within, ?latest >= COALESCE(?min, ?latest) && ?latest <= COALESCE(?max, ?latest),
-                        IF(?yesNo && ?comparator = sscmm:AtLeast, ?latest || !?target,
-                        IF(?yesNo && ?comparator = sscmm:AtMost, !?latest || ?target,
-                        IF(?comparator = sscmm:AtMost, ?latest <= ?target,
-                        IF(?comparator = sscmm:EqualTo, ?latest = ?target,
-                        ?latest >= ?target))))))
-                }}
-            }} UNION {{
-                # every check (a target without a value, or not met, counts 0)
-                SELECT DISTINCT ?a ?kpi ?level ?pointKey (0 AS ?ok) (0 AS ?lacking) WHERE {{
-                    {targets}
-                    BIND (COALESCE(?point, sscmm:noDataPoint) AS ?pointKey)
-                }}
-            }} UNION {{
-                # rule 33: a reported data point without a target at a level whose targets are per data point
-                SELECT DISTINCT ?a ?kpi ?level (sscmm:noDataPoint AS ?pointKey) (0 AS ?ok) (1 AS ?lacking) WHERE {{
-                    {{ SELECT DISTINCT ?a ?kpi ?level WHERE {{ {targets} FILTER (BOUND(?point)) }} }}
-                    {{
-                        SELECT ?a ?kpi ?reported WHERE {{
-                            {_scope(only)}
-                            GRAPH ?results {{ ?summary a sscmm:KPIValueSummary ; sscmm:summaryOf ?a ; sscmm:kpi ?kpi ; sscmm:dataPoint ?reported }}
-                        }}
-                    }}
-                    MINUS {{ SELECT ?a ?kpi ?level ?reported WHERE {{ {targets} BIND (?point AS ?reported) }} }}
-                }}
-            }}
-            }} GROUP BY ?a ?kpi ?level ?pointKey
-          }}
-        }} GROUP BY ?a ?kpi ?level"""
-
-    def _baselines(self, only):
-        """Rule 30: ?a ?kpi ?baseline, for each KPI with a baseline value."""
-        return f"""
-        SELECT DISTINCT ?a ?kpi (true AS ?baseline) WHERE {{
-            {_scope(only)}
-            GRAPH ?results {{ ?summary a sscmm:KPIValueSummary ; sscmm:summaryOf ?a ; sscmm:kpi ?kpi ; sscmm:baselineValue ?value }}
-        }}"""
-
-    def _checked_subjects(self, only):
-        """Rule 60's dimensions and sub-dimensions with a level: those of a KPI with a check."""
-        if not self.kpi_achievements or not self.kpi_subjects:
+    def _without_targets(self, only):
+        """Rules 32 and 33: ?scope ?a ?kpi, a selected KPI without a target at a level whose
+        achievement asks for one (sscmm:kpiWithoutTarget)."""
+        levels = [(lvl, _int(o)) for _a, k, lvl, o in self.kpi_achievements if k == SSCMM.LevelTargetMet]
+        if not levels:
             return None
         return f"""
+SELECT DISTINCT ?scope ?a ?kpi WHERE {{
+    {self._selected(only)}
+    {_values(("level", "order"), levels)}
+    FILTER (?order >= ?from)
+    MINUS {{ SELECT ?g ?kpi ?level WHERE {{ GRAPH ?g {{ ?kpi sscmm:targetsSetAt ?level }} }} }}
+}}"""
+
+    def _checked_subjects(self, only):
+        """Rule 60's dimensions and sub-dimensions with a level: those of a KPI with a check
+        (a baseline is asked of every selected KPI; a target from its first level on)."""
+        if not self.kpi_achievements or not self.kpi_subjects:
+            return None
+        baseline = any(k == SSCMM.BaselineCollected for _a, k, _l, _o in self.kpi_achievements)
+        last = max((o for _a, k, _l, o in self.kpi_achievements if k == SSCMM.LevelTargetMet), default=-1)
+        return f"""
 SELECT DISTINCT ?scope ?subject WHERE {{
-    {self._requirements(only)}
+    {self._selected(only)}
+    FILTER ({"true" if baseline else "false"} || ?from <= {last})
     {_values(("kpi", "subject"), self.kpi_subjects)}
 }}"""
 
@@ -389,18 +375,21 @@ SELECT ?scope ?a ?achievement ?share WHERE {{
                       ox.Quad(scope, to_ox(FOAF.primaryTopic), a, CATALOGUE_GRAPH)]
         checked = {}
         started = time.perf_counter()
-        query = self._kpi_checks(only)
+        written = store.add_missing_standing(self.standing, ids, say)
+        if written:
+            say(f"KPI standing written for {written} publications: {time.perf_counter() - started:.2f} s")
+        query = self._unmet_shapes(only)
         if query is not None:
+            # one unmet check per shape and publication: the level shapes ask there be none
             for row in store.select(query):
-                scope, a, kpi, achievement = row["scope"], row["a"], row["kpi"], row["achievement"]
                 check = ox.NamedNode("urn:sscmm:derived:check:" + hashlib.md5(
-                    f"{a.value} {kpi.value} {achievement.value}".encode()).hexdigest())
-                quads += [ox.Quad(check, to_ox(RDF.type), to_ox(SSCMM.KPICheck), scope),
-                          ox.Quad(check, to_ox(SSCMM.kpi), kpi, scope),
-                          ox.Quad(check, to_ox(SSCMM.checksAchievement), achievement, scope)]
-                if row["without"].value == "true":
-                    quads.append(ox.Quad(a, to_ox(SSCMM.kpiWithoutTarget), kpi, scope))
-            say(f"KPI checks: {time.perf_counter() - started:.2f} s")
+                    f"{row['scope'].value} {row['shape'].value}".encode()).hexdigest())
+                quads.append(ox.Quad(check, to_ox(SSCMM.unmetFor), row["shape"], row["scope"]))
+        query = self._without_targets(only)
+        if query is not None:
+            quads += [ox.Quad(row["a"], to_ox(SSCMM.kpiWithoutTarget), row["kpi"], row["scope"])
+                      for row in store.select(query)]
+        say(f"KPI checks: {time.perf_counter() - started:.2f} s")
         query = self._checked_subjects(only)
         if query is not None:
             for row in store.select(query):
@@ -422,11 +411,6 @@ SELECT ?scope ?a ?achievement ?share WHERE {{
                           if (shape, RDF.type, SH.NodeShape) in self.shapes]
         say(f"derivations: {time.perf_counter() - started:.2f} s")
         derived.extend(quads)
-        # rule 35, as written: each unmet check linked to the shapes it counts for
-        check_scope = {q.subject: q.graph_name for q in quads if q.predicate == to_ox(SSCMM.checksAchievement)}
-        links = [ox.Quad(t.subject, t.predicate, t.object, check_scope[t.subject])
-                 for t in derived.query(self.rule_35, use_default_graph_as_union=True) if t.subject in check_scope]
-        derived.extend(links)
         for select, where in ((self.city_query, store), (self.derived_query, derived)):
             text = select.replace("$ONLY", only)
             solutions = where.select(text) if where is store else where.query(text, prefixes=PREFIX_IRIS)

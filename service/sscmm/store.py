@@ -37,6 +37,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from .analysisfacts import METRICS, analysis_facts
+from .kpistanding import STANDING_PREFIX, standing_for
 from .namespaces import DCAT, DCTERMS, FOAF, PREFIXES, RDF, XSD, local_name
 from .rdfio import InputError, ox_triples_of
 from .terms import to_ox
@@ -181,9 +182,11 @@ def publication(triples, result, for_city=None, published=None):
     result_triples = oxigraph_triples(result.to_graph())
     result_triples += analysis_facts(ox.NamedNode(assessment), triples, result_triples, results_name)
     result_triples.append(ox.Triple(results_name, RDF_VALUE, ox.Literal(result.to_json(), datatype=RDF_JSON)))
+    standing = standing_for(result.engine)
+    standing_triples = standing.facts(ox.NamedNode(assessment), assessment_id, triples, result_triples)
     catalogue = [ox.Triple(*(to_ox(t) for t in triple)) for triple in _catalogue_triples(record)]
     return Publication(record, {assessment_graph(assessment_id): list(triples), results_name: result_triples,
-                                CATALOGUE_GRAPH: catalogue})
+                                standing.graph(assessment_id): standing_triples, CATALOGUE_GRAPH: catalogue})
 
 
 def _catalogue_triples(record):
@@ -330,6 +333,28 @@ class Store(ABC):
             facts = analysis_facts(row["assessment"], self.graph_triples(assessment_graph(assessment_id)),
                                    self.graph_triples(results), results)
             self.add_triples(results, facts)
+        return len(rows)
+
+    def add_missing_standing(self, standing, ids=None, progress=None, batch=50):
+        """Write the KPI standing graph (``sscmm.kpistanding``) of every publication (or of
+        those ids) that has none under the Standing's directions, computed from its stored
+        graphs (no assessment is run again); the number written (0 once done: one query)."""
+        only = ("VALUES ?id { " + " ".join(f'"{i}"' for i in sorted(ids)) + " }") if ids is not None else ""
+        rows = self.select(f"""SELECT ?id ?a WHERE {{
+            GRAPH <{CATALOGUE_GRAPH.value}> {{ ?record dcterms:identifier ?id ; foaf:primaryTopic ?a }} {only}
+            BIND (IRI(CONCAT("{STANDING_PREFIX}{standing.digest}:", ?id)) AS ?g)
+            FILTER NOT EXISTS {{ GRAPH ?g {{ ?g sscmm:directionsDigest ?digest }} }}
+        }}""")
+        say = progress or (lambda _message: None)
+        for start in range(0, len(rows), batch):
+            graphs = {}
+            for row in rows[start:start + batch]:
+                assessment_id = row["id"].value
+                graphs[standing.graph(assessment_id)] = standing.facts(
+                    row["a"], assessment_id, self.graph_triples(assessment_graph(assessment_id)),
+                    self.graph_triples(result_graph(assessment_id)))
+            self.replace_triples(graphs)
+            say(f"KPI standing under directions {standing.digest}: {start + len(graphs)}/{len(rows)} publications")
         return len(rows)
 
     @abstractmethod
