@@ -18,7 +18,7 @@ statements per KPI, against any model. In the graph
 Whether a target is met depends on the model only through the directions of KPIs and data
 points (the comparator a target leaves implicit), so the graph is named by a digest of the
 model's directions: a model with other directions gets graphs of its own, computed from
-the stored publications the first time it is reassessed (``missing_standing``).
+the stored publications the first time it is reassessed (``Store.add_missing_standing``).
 """
 
 import hashlib
