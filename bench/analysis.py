@@ -126,9 +126,7 @@ def _with_facts(prepared):
     name = result_graph(prepared.record.id)
     city, results = prepared.graphs[assessment_graph(prepared.record.id)], prepared.graphs[name]
     facts = analysis_facts(ox.NamedNode(prepared.record.assessment), city, results, name)
-    graphs = {key: triples for key, triples in prepared.graphs.items() if key != CATALOGUE_GRAPH}
-    graphs[name] = results + facts
-    return Publication(prepared.record, {**graphs, CATALOGUE_GRAPH: prepared.graphs[CATALOGUE_GRAPH]})
+    return _with_graph(prepared, name, results + facts)
 
 
 def _with_standing(prepared, standing):
@@ -136,9 +134,14 @@ def _with_standing(prepared, standing):
     record = prepared.record
     facts = standing.facts(ox.NamedNode(record.assessment), record.id, prepared.graphs[assessment_graph(record.id)],
                            prepared.graphs[result_graph(record.id)])
-    graphs = {key: triples for key, triples in prepared.graphs.items() if key != CATALOGUE_GRAPH}
-    graphs[standing.graph(record.id)] = facts
-    return Publication(record, {**graphs, CATALOGUE_GRAPH: prepared.graphs[CATALOGUE_GRAPH]})
+    return _with_graph(prepared, standing.graph(record.id), facts)
+
+
+def _with_graph(prepared, name, triples):
+    """The publication with the graph ``name`` set to ``triples``, the catalogue record kept last."""
+    graphs = {key: found for key, found in prepared.graphs.items() if key != CATALOGUE_GRAPH}
+    graphs[name] = triples
+    return Publication(prepared.record, {**graphs, CATALOGUE_GRAPH: prepared.graphs[CATALOGUE_GRAPH]})
 
 
 def reference_graphs():

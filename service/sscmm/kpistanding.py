@@ -27,6 +27,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
+from .analysisfacts import _properties
 from .namespaces import PROV, SSCMM
 from .terms import to_ox
 
@@ -78,17 +79,10 @@ class Standing:
         graph and its result graph (ox.Triples); ``assessment`` a NamedNode."""
         selections = {t.object for t in city_triples if t.subject == assessment and t.predicate == _SELECTION}
         matrices = {t.object for t in city_triples if t.subject == assessment and t.predicate == _MATRIX}
-        kpi_of, level_of, own_from = {}, {}, {}
-        targets = set()
-        for t in city_triples:
-            if t.predicate == _KPI:
-                kpi_of[t.subject] = t.object
-            elif t.predicate == _LEVEL:
-                level_of[t.subject] = t.object
-            elif t.predicate == _FROM and t.subject in selections:
-                own_from[t.subject] = t.object
-            elif t.predicate == _TARGET and t.subject in matrices:
-                targets.add(t.object)
+        properties = _properties(city_triples, (_KPI, _LEVEL, _FROM))
+        kpi_of, level_of = properties[_KPI], properties[_LEVEL]
+        own_from = {s: level for s, level in properties[_FROM].items() if s in selections}
+        targets = {t.object for t in city_triples if t.predicate == _TARGET and t.subject in matrices}
         selected = {kpi_of[s] for s in selections if s in kpi_of}
         levels = {(kpi_of[t], level_of[t]) for t in targets if t in kpi_of and t in level_of and kpi_of[t] in selected}
         summaries = {t.subject for t in result_triples if t.predicate == _TYPE and t.object == _SUMMARY}
