@@ -245,6 +245,37 @@ def test_facts_missing_from_older_publications_are_added_the_same(app):
     assert store.add_missing_facts() == 0
 
 
+def test_replace_triples_leaves_exactly_the_new_graphs(app):
+    """Graphs replaced together (remote stores batch them into requests, the embedded store
+    writes only the difference): afterwards each holds exactly its new triples, graphs
+    with the same triples again are unchanged, and every other graph is as it was."""
+    import pyoxigraph as ox
+    from sscmm.remote import UPDATE_CHUNK
+
+    store = _store(app)
+    before = store.dump()
+    p, q = ox.NamedNode("https://a.example/p"), ox.NamedNode("https://a.example/q")
+
+    def triples(name, count, predicate=p):
+        return [ox.Triple(ox.NamedNode(f"https://a.example/{name}/{i}"), predicate, ox.Literal(i)) for i in range(count)]
+
+    names = [ox.NamedNode(f"urn:sscmm:test:replace:{i}") for i in range(40)]
+    first = {name: triples(name.value, 30) for name in names}
+    first[names[0]] = triples("big", UPDATE_CHUNK * 2 + 7)
+    first[names[1]] = []
+    store.replace_triples(first)
+    assert {name: sorted(map(str, store.graph_triples(name))) for name in names} == \
+        {name: sorted(map(str, found)) for name, found in first.items()}
+    second = {name: found[: len(found) // 2] + triples(name.value + "/new", 3, q) for name, found in first.items()}
+    second[names[2]] = first[names[2]]
+    second[names[3]] = []
+    store.replace_triples(second)
+    assert {name: sorted(map(str, store.graph_triples(name))) for name in names} == \
+        {name: sorted(map(str, found)) for name, found in second.items()}
+    store.replace_triples({name: [] for name in names})
+    assert store.dump() == before
+
+
 # -- remote stores: failures ---------------------------------------------------------------------
 
 def test_a_store_that_is_down_is_503(request, tmp_path):

@@ -163,9 +163,24 @@ class RemoteStore(Store):
                 self._put_graph(name, oxigraph_triples(graph))
 
     def replace_triples(self, graphs):
+        """Several graphs to a request, each dropped and refilled, up to UPDATE_CHUNK triples
+        a request (one request a graph made 1,000 reassessment graphs a thousand requests)."""
         with self._write_lock:
+            batch, size = [], 0
             for name, triples in graphs.items():
-                self._insert(name, triples, first=f"DROP SILENT GRAPH <{name.value}>")
+                triples = _skolemised(triples)
+                chunks = [triples[start:start + UPDATE_CHUNK] for start in range(0, len(triples), UPDATE_CHUNK)]
+                for index, chunk in enumerate(chunks or [[]]):
+                    if batch and size + len(chunk) > UPDATE_CHUNK:
+                        self._update(" ;\n".join(batch))
+                        batch, size = [], 0
+                    if index == 0:
+                        batch.append(f"DROP SILENT GRAPH <{name.value}>")
+                    if chunk:
+                        batch.append(f"INSERT DATA {{ GRAPH <{name.value}> {{\n{_ntriples(chunk).decode('utf-8')}}} }}")
+                    size += len(chunk)
+            if batch:
+                self._update(" ;\n".join(batch))
 
     def add_triples(self, name, triples):
         with self._write_lock:
