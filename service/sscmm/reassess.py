@@ -365,9 +365,8 @@ SELECT ?scope ?a ?achievement ?share WHERE {{
 
     # -- running --------------------------------------------------------------------------
 
-    def run(self, store, ids=None, progress=None, threads=THREADS):
-        """{id: Outcome} of the publications (all, or those ids) against the engine's model;
-        ``threads`` store queries at a time."""
+    def run(self, store, ids=None, progress=None):
+        """{id: Outcome} of the publications (all, or those ids) against the engine's model."""
         only = _values(("id",), [(Literal(i),) for i in ids]) if ids is not None else ""
         say = progress or (lambda _message: None)
         rows = store.select(f"SELECT ?scope ?id ?a WHERE {{ {_scope(only)} }}")
@@ -393,9 +392,9 @@ SELECT ?scope ?a ?achievement ?share WHERE {{
                        "ratings": self._rating_shares(only)}
         derivations = {name: query for name, query in derivations.items() if query is not None}
         queries = [*derivations.values(), *(q.replace("$ONLY", only) for q in self.city_queries)]
-        with ThreadPoolExecutor(threads) as pool:  # independent; the stores answer them in parallel
+        with ThreadPoolExecutor(THREADS) as pool:  # independent; the stores answer them in parallel
             solutions = list(pool.map(store.select, queries))
-        say(f"{len(queries)} store queries ({threads} at a time): {time.perf_counter() - started:.2f} s")
+        say(f"{len(queries)} store queries ({THREADS} at a time): {time.perf_counter() - started:.2f} s")
         answers = dict(zip(derivations, solutions))
         # one unmet check per shape and publication: the level shapes ask there be none
         for row in answers.get("unmet", ()):
