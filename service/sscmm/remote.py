@@ -120,18 +120,31 @@ class RemoteStore(Store):
         except (SPARQLWrapperException, urllib.error.URLError, OSError) as err:
             raise self._unavailable(self.update_url, err) from None
 
-    def _insert(self, name, triples, first=None):
-        """INSERT DATA into a graph, in chunks (Virtuoso compiles at most 10,000 lines of SQL
-        per request), after the operation ``first`` when given."""
+    def _graph_operations(self, name, triples, first=None):
+        """[(update operation, triples in it)]: ``first`` when given, then INSERT DATA into the
+        graph in chunks (Virtuoso compiles at most 10,000 lines of SQL per request)."""
         triples = _skolemised(triples)
-        operations = [first] if first else []
+        operations = [(first, 0)] if first else []
         for start in range(0, len(triples), UPDATE_CHUNK):
-            body = _ntriples(triples[start:start + UPDATE_CHUNK]).decode("utf-8")
-            operations.append(f"INSERT DATA {{ GRAPH <{name.value}> {{\n{body}}} }}")
-            self._update(" ;\n".join(operations))
-            operations = []
-        if operations:
-            self._update(operations[0])
+            chunk = triples[start:start + UPDATE_CHUNK]
+            operations.append((f"INSERT DATA {{ GRAPH <{name.value}> {{\n{_ntriples(chunk).decode('utf-8')}}} }}",
+                               len(chunk)))
+        return operations
+
+    def _send(self, operations):
+        """The operations in order, as many to a request as UPDATE_CHUNK triples allow."""
+        batch, size = [], 0
+        for operation, count in operations:
+            if batch and size + count > UPDATE_CHUNK:
+                self._update(" ;\n".join(batch))
+                batch, size = [], 0
+            batch.append(operation)
+            size += count
+        if batch:
+            self._update(" ;\n".join(batch))
+
+    def _insert(self, name, triples, first=None):
+        self._send(self._graph_operations(name, triples, first))
 
     def _put_graph(self, name, triples):
         """Replace a graph: a Graph Store Protocol PUT, else DROP and INSERT DATA."""
@@ -163,24 +176,11 @@ class RemoteStore(Store):
                 self._put_graph(name, oxigraph_triples(graph))
 
     def replace_triples(self, graphs):
-        """Several graphs to a request, each dropped and refilled, up to UPDATE_CHUNK triples
-        a request (one request a graph made 1,000 reassessment graphs a thousand requests)."""
+        """Several graphs to a request, each dropped and refilled (one request a graph made
+        1,000 reassessment graphs a thousand requests)."""
         with self._write_lock:
-            batch, size = [], 0
-            for name, triples in graphs.items():
-                triples = _skolemised(triples)
-                chunks = [triples[start:start + UPDATE_CHUNK] for start in range(0, len(triples), UPDATE_CHUNK)]
-                for index, chunk in enumerate(chunks or [[]]):
-                    if batch and size + len(chunk) > UPDATE_CHUNK:
-                        self._update(" ;\n".join(batch))
-                        batch, size = [], 0
-                    if index == 0:
-                        batch.append(f"DROP SILENT GRAPH <{name.value}>")
-                    if chunk:
-                        batch.append(f"INSERT DATA {{ GRAPH <{name.value}> {{\n{_ntriples(chunk).decode('utf-8')}}} }}")
-                    size += len(chunk)
-            if batch:
-                self._update(" ;\n".join(batch))
+            self._send([operation for name, triples in graphs.items()
+                        for operation in self._graph_operations(name, triples, f"DROP SILENT GRAPH <{name.value}>")])
 
     def add_triples(self, name, triples):
         with self._write_lock:
